@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { SystemId } from './system-id.js';
+
+/**
+ * Faults a simulator injects into its answers, switchable at run time through
+ * `POST /__admin/faults` or from tests through {@link SimulatorServer.setFaults}.
+ */
+export const faultsSchema = z.object({
+  /** Added to every answer, in milliseconds. */
+  latencyMs: z.number().int().min(0).max(120_000).default(0),
+  /** Share of requests answered with HTTP 503 (0–1). */
+  errorRate: z.number().min(0).max(1).default(0),
+  /** Share of requests answered with a malformed body (0–1): truncated JSON/XML or wrong shapes. */
+  malformedRate: z.number().min(0).max(1).default(0),
+  /** When true the server resets every connection: the system is down. */
+  down: z.boolean().default(false),
+});
+
+export type Faults = z.infer<typeof faultsSchema>;
+
+export const NO_FAULTS: Faults = { latencyMs: 0, errorRate: 0, malformedRate: 0, down: false };
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface SimResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export type SimHandler = (req: SimRequest) => Promise<SimResponse> | SimResponse;
+
+export function json(status: number, value: unknown): SimResponse {
+  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+}
+
+export function xml(status: number, body: string): SimResponse {
+  return { status, contentType: 'text/xml; charset=utf-8', body };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so demo data and faults repeat from a seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Counts of requests the simulator received, by path, so tests can assert batching. */
+export type RequestCounts = Record<string, number>;
+
+/**
+ * A real HTTP server for one simulated agency system. The system's own routes are a handler;
+ * this kit adds fault injection, request counting and the admin endpoints:
+ * - `GET /__admin/faults`, `POST /__admin/faults` (JSON body, partial) — read or set faults
+ * - `GET /__admin/requests`, `DELETE /__admin/requests` — request counts by path
+ */
+export class SimulatorServer {
+  private server: Server | undefined;
+  private faults: Faults = { ...NO_FAULTS };
+  private counts: RequestCounts = {};
+  private readonly random: () => number;
+  /** Malformed answers come from the system's own renderer when it has one (e.g. truncated XML). */
+  malform: (res: SimResponse, random: () => number) => SimResponse = defaultMalform;
+
+  constructor(
+    readonly system: SystemId,
+    private readonly handler: SimHandler,
+    seed = 1,
+  ) {
+    this.random = seededRandom(seed ^ 0x5eed);
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error(`${this.system} simulator is not listening`);
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.serve(req, res);
+    });
+    this.server.keepAliveTimeout = 15_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, () => resolve());
+    });
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  setFaults(faults: Partial<Faults>): Faults {
+    this.faults = faultsSchema.parse({ ...this.faults, ...faults });
+    return this.faults;
+  }
+
+  resetFaults(): void {
+    this.faults = { ...NO_FAULTS };
+  }
+
+  requestCounts(): RequestCounts {
+    return { ...this.counts };
+  }
+
+  resetRequestCounts(): void {
+    this.counts = {};
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator.local');
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/__admin/')) {
+      send(res, this.admin(req.method ?? 'GET', url.pathname, body));
+      return;
+    }
+    this.counts[url.pathname] = (this.counts[url.pathname] ?? 0) + 1;
+    if (this.faults.down) {
+      req.socket.destroy();
+      return;
+    }
+    if (this.faults.latencyMs > 0) await delay(this.faults.latencyMs);
+    if (res.destroyed) return;
+    if (this.faults.errorRate > 0 && this.random() < this.faults.errorRate) {
+      send(res, json(503, { error: 'service unavailable (injected)' }));
+      return;
+    }
+    let answer: SimResponse;
+    try {
+      answer = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body });
+    } catch (error) {
+      answer = json(500, { error: error instanceof Error ? error.message : 'internal error' });
+    }
+    if (this.faults.malformedRate > 0 && answer.status < 300 && this.random() < this.faults.malformedRate) {
+      answer = this.malform(answer, this.random);
+    }
+    send(res, answer);
+  }
+
+  private admin(method: string, path: string, body: string): SimResponse {
+    if (path === '/__admin/faults') {
+      if (method === 'GET') return json(200, this.faults);
+      if (method === 'POST' || method === 'PUT') {
+        let input: unknown;
+        try {
+          input = body ? JSON.parse(body) : {};
+        } catch {
+          return json(400, { error: 'faults must be JSON' });
+        }
+        const parsed = faultsSchema.partial().safeParse(input);
+        if (!parsed.success) return json(400, { error: parsed.error.issues[0]?.message ?? 'invalid faults' });
+        const update = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
+        return json(200, this.setFaults(update));
+      }
+      if (method === 'DELETE') {
+        this.resetFaults();
+        return json(200, this.faults);
+      }
+    }
+    if (path === '/__admin/requests') {
+      if (method === 'DELETE') this.resetRequestCounts();
+      return json(200, this.counts);
+    }
+    return json(404, { error: 'unknown admin path' });
+  }
+}
+
+function defaultMalform(res: SimResponse, random: () => number): SimResponse {
+  // Half truncated (a connection cut mid-body), half well-formed but of the wrong shape.
+  if (random() < 0.5) return { ...res, body: res.body.slice(0, Math.max(1, Math.floor(res.body.length / 2))) };
+  return res.contentType.includes('json')
+    ? { ...res, body: JSON.stringify({ unexpected: true, data: 'not what the contract says' }) }
+    : { ...res, body: '<?xml version="1.0"?><Unexpected/>' };
+}
+
+function send(res: ServerResponse, answer: SimResponse): void {
+  if (res.destroyed) return;
+  res.writeHead(answer.status, {
+    'content-type': answer.contentType,
+    'content-length': Buffer.byteLength(answer.body),
+    ...answer.headers,
+  });
+  res.end(answer.body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
