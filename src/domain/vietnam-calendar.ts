@@ -1,0 +1,59 @@
+/**
+ * Calendar days as Vietnam counts them. Vietnam keeps UTC+7 all year (no daylight saving), and
+ * every legal date the hub compares (due dates, dossier-code dates, Decision 766 periods) is a
+ * day in that zone, whatever zone the server runs in.
+ */
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+
+export interface CalendarDate {
+  readonly year: number;
+  /** 1–12 */
+  readonly month: number;
+  /** 1–31 */
+  readonly day: number;
+}
+
+function assertValidInstant(instant: Date): void {
+  if (Number.isNaN(instant.getTime())) {
+    throw new RangeError('expected a valid Date; got an invalid Date (NaN time)');
+  }
+}
+
+/** The calendar date in Vietnam (UTC+7) at this instant. */
+export function vietnamCalendarDate(instant: Date): CalendarDate {
+  assertValidInstant(instant);
+  const shifted = new Date(instant.getTime() + VIETNAM_OFFSET_MS);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/** Days since 1970-01-01 in Vietnam time: two instants fall on the same Vietnamese day iff equal. */
+export function vietnamDayNumber(instant: Date): number {
+  assertValidInstant(instant);
+  return Math.floor((instant.getTime() + VIETNAM_OFFSET_MS) / MS_PER_DAY);
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Days in a month of the proleptic Gregorian calendar; month is 1–12. */
+export function daysInMonth(year: number, month: number): number {
+  if (!Number.isInteger(month) || month < 1 || month > 12) {
+    throw new RangeError(`month must be an integer from 1 to 12; got ${month}`);
+  }
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  return (
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
+  );
+}
