@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Every environment variable the hub reads, checked once at start-up. A wrong value stops the
+ * hub with a message naming the variable, rather than failing later somewhere deep.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the embedded PostgreSQL and Redis keep their data. */
+  DATA_DIR: z.string().default('.data'),
+  /** External PostgreSQL; when unset the hub starts an embedded one. */
+  DATABASE_URL: optionalUrl,
+  /** External Redis; when unset the hub starts redis-server from PATH, or falls back to PostgreSQL queues. */
+  REDIS_URL: optionalUrl,
+  /** Force the queue engine: `redis` (default when Redis is reachable) or `postgres` (BullMQ's PostgreSQL backend). */
+  QUEUE_BACKEND: z.enum(['auto', 'redis', 'postgres']).default('auto'),
+  /** Agency system base URLs; any left unset is served by its simulator with demo data. */
+  PROVINCIAL_URL: optionalUrl,
+  SPECIALIZED_URL: optionalUrl,
+  /** Seed and size of the simulators' demo data. */
+  DEMO_SEED: z.coerce.number().int().default(20250701),
+  DEMO_DOSSIERS: z.coerce.number().int().min(10).max(2_000_000).default(2400),
+  /** Provinces reconciled on a schedule (comma-separated two-digit codes). */
+  RECONCILE_PROVINCES: z
+    .string()
+    .default('96,51')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\d{2}$/, 'province codes are two digits'))),
+  /** Interval of the per-province reconciliation schedule, in seconds. */
+  RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  /** Time limit of one call to an agency system, in milliseconds. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  /** Which parts run in this process: everything, only the API, or only the workers. */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Run the simulators even when agency URLs are configured (tests). */
+  SIMULATORS: bool.optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

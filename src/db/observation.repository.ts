@@ -1,0 +1,114 @@
+import type { Sql } from 'postgres';
+import type { DossierObservation } from '../connectors/connector.js';
+import type { Tx } from './client.js';
+
+/**
+ * Stores what each system says about each dossier. An observation only replaces an older one
+ * (by the system's own change time), so a late page never overwrites a newer state.
+ */
+export class ObservationRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Upserts a page of observations and the dossiers they describe, in the caller's transaction. */
+  async upsertMany(tx: Tx, items: readonly DossierObservation[]): Promise<void> {
+    if (items.length === 0) return;
+    const rows = items.map((o) => ({
+      dossier_code: o.dossierCode,
+      system: o.system,
+      province_code: o.provinceCode,
+      native_id: o.nativeId,
+      native_status: o.nativeStatus,
+      status: o.status,
+      commune_code: o.communeCode,
+      procedure_code: o.procedureCode,
+      received_at: o.receivedAt,
+      due_at: o.dueAt,
+      finished_at: o.finishedAt,
+      returned_at: o.returnedAt,
+      source_updated_at: o.updatedAt,
+      source_version: o.sourceVersion,
+    }));
+    await tx`
+      insert into observations ${tx(rows)}
+      on conflict (dossier_code, system) do update set
+        province_code = excluded.province_code,
+        native_id = excluded.native_id,
+        native_status = excluded.native_status,
+        status = excluded.status,
+        commune_code = excluded.commune_code,
+        procedure_code = excluded.procedure_code,
+        received_at = excluded.received_at,
+        due_at = excluded.due_at,
+        finished_at = excluded.finished_at,
+        returned_at = excluded.returned_at,
+        source_updated_at = excluded.source_updated_at,
+        source_version = excluded.source_version,
+        observed_at = now()
+      where observations.source_updated_at <= excluded.source_updated_at`;
+
+    // The provincial one-stop shop is authoritative for receipt and return, so its dates and unit
+    // overwrite; other systems only fill what is still unknown.
+    const unique = dedupeByCode(items);
+    const authoritative = unique.filter((o) => o.system === 'provincial').map(dossierRow);
+    const others = unique.filter((o) => o.system !== 'provincial').map(dossierRow);
+    if (authoritative.length > 0) {
+      await tx`
+        insert into dossiers ${tx(authoritative)}
+        on conflict (code) do update set
+          province_code = excluded.province_code,
+          commune_code = excluded.commune_code,
+          procedure_code = excluded.procedure_code,
+          applicant_personal_id = coalesce(excluded.applicant_personal_id, dossiers.applicant_personal_id),
+          received_at = excluded.received_at,
+          due_at = excluded.due_at,
+          finished_at = excluded.finished_at,
+          returned_at = excluded.returned_at,
+          updated_at = now()`;
+    }
+    if (others.length > 0) {
+      await tx`
+        insert into dossiers ${tx(others)}
+        on conflict (code) do update set
+          applicant_personal_id = coalesce(dossiers.applicant_personal_id, excluded.applicant_personal_id),
+          received_at = coalesce(dossiers.received_at, excluded.received_at),
+          due_at = coalesce(dossiers.due_at, excluded.due_at),
+          finished_at = coalesce(dossiers.finished_at, excluded.finished_at),
+          returned_at = coalesce(dossiers.returned_at, excluded.returned_at),
+          updated_at = now()`;
+    }
+  }
+
+  async cursor(system: string, scope: string): Promise<string | null> {
+    const [row] = await this.sql<{ cursor: string }[]>`select cursor from sync_cursors where system = ${system} and scope = ${scope}`;
+    return row?.cursor ?? null;
+  }
+
+  async saveCursor(tx: Tx, system: string, scope: string, cursor: string): Promise<void> {
+    await tx`
+      insert into sync_cursors (system, scope, cursor) values (${system}, ${scope}, ${cursor})
+      on conflict (system, scope) do update set cursor = excluded.cursor, updated_at = now()`;
+  }
+}
+
+function dossierRow(o: DossierObservation) {
+  return {
+    code: o.dossierCode,
+    province_code: o.provinceCode,
+    commune_code: o.communeCode,
+    procedure_code: o.procedureCode,
+    applicant_personal_id: o.applicantPersonalId,
+    received_at: o.receivedAt,
+    due_at: o.dueAt,
+    finished_at: o.finishedAt,
+    returned_at: o.returnedAt,
+  };
+}
+
+function dedupeByCode(items: readonly DossierObservation[]): DossierObservation[] {
+  const byCode = new Map<string, DossierObservation>();
+  for (const item of items) {
+    const seen = byCode.get(item.dossierCode);
+    if (!seen || item.system === 'provincial') byCode.set(item.dossierCode, item);
+  }
+  return [...byCode.values()];
+}

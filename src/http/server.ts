@@ -1,0 +1,196 @@
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { register } from 'prom-client';
+import { ERROR_CODES } from '../schema/errors.js';
+import { createRequestContext, type ApiServices, type RequestContext } from './context.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  services: ApiServices;
+  logger: Logger;
+  production: boolean;
+  readiness: readonly ReadinessCheck[];
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export interface HubHttpServer {
+  server: Server;
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const KNOWN_CODES = new Set<string>(ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
+/** Codes Apollo itself assigns to request errors; passed through as they are. */
+const APOLLO_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * The hub's HTTP server: Apollo Server driven through `executeHTTPGraphQLRequest` on a plain
+ * node:http server (no Express), with /healthz, /readyz and /metrics beside /graphql.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HubHttpServer> {
+  const { logger } = options;
+  const maxBody = options.maxBodyBytes ?? 1_000_000;
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    introspection: !options.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+  });
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : error }, 'unhandled request error');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.requestTimeout = 60_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://hub.local');
+    switch (url.pathname) {
+      case '/graphql':
+        return graphql(req, res, url);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return readyz(res);
+      case '/metrics': {
+        const body = await register.metrics();
+        res.writeHead(200, { 'content-type': register.contentType });
+        res.end(body);
+        return;
+      }
+      default:
+        return sendJson(res, 404, { error: `no route ${url.pathname}` });
+    }
+  }
+
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const raw = await readBody(req, maxBody);
+    if (raw === null) return sendJson(res, 413, { errors: [{ message: `request body over ${maxBody} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    let body: unknown = raw;
+    const contentType = headers.get('content-type') ?? '';
+    if (raw.length > 0 && contentType.includes('application/json')) {
+      try {
+        body = JSON.parse(raw) as unknown;
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
+    const requestId = headers.get('x-request-id') ?? undefined;
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => Promise.resolve(createRequestContext(options.services, logger, requestId)),
+    });
+    const responseHeaders: Record<string, string> = {};
+    for (const [key, value] of result.headers) responseHeaders[key] = value;
+    res.writeHead(result.status ?? 200, responseHeaders);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function readyz(res: ServerResponse): Promise<void> {
+    const checks = await Promise.all(
+      options.readiness.map(async (c) => {
+        try {
+          await c.check();
+          return { name: c.name, ok: true };
+        } catch (error) {
+          return { name: c.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = checks.every((c) => c.ok);
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  }
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}/graphql`);
+        });
+      }),
+    close: async () => {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), 3_000);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/**
+ * Errors the code raised on purpose keep their code and message. Anything else is an internal
+ * error: logged with its stack, returned without message, stack, SQL or host names.
+ */
+function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const code = String(formatted.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
+  if (KNOWN_CODES.has(code) || APOLLO_CODES.has(code)) return formatted;
+  const original = unwrapResolverError(error);
+  logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error in resolver');
+  return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

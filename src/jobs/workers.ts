@@ -1,0 +1,50 @@
+import type { Job, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { parsePayload, type JobDefinition } from './job-definition.js';
+import type { QueueEngine } from './queue-engine.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyJob = JobDefinition<any, any, unknown>;
+
+export interface BoundJob {
+  definition: AnyJob;
+  deps: unknown;
+}
+
+/**
+ * Starts one worker per queue that dispatches by job name. Boot fails if a queue receives a job
+ * name with no handler, so a job can never sit unprocessed for lack of code.
+ */
+export function startWorkers(
+  engine: QueueEngine,
+  jobs: readonly BoundJob[],
+  logger: Logger,
+  options: { concurrency?: number } = {},
+): Worker[] {
+  const byQueue = new Map<string, Map<string, (data: unknown, job: Job) => Promise<unknown>>>();
+  for (const { definition, deps } of jobs) {
+    const handlers = byQueue.get(definition.queue) ?? new Map();
+    if (handlers.has(definition.name)) throw new Error(`job ${definition.name} is registered twice`);
+    const handle = definition.handler(deps);
+    handlers.set(definition.name, (data: unknown, job: Job) => handle(parsePayload(definition, data), job));
+    byQueue.set(definition.queue, handlers);
+  }
+  const workers: Worker[] = [];
+  for (const [queue, handlers] of byQueue) {
+    const worker = engine.worker(
+      queue,
+      async (job) => {
+        const handler = handlers.get(job.name);
+        if (!handler) throw new Error(`no handler for job ${job.name} on queue ${queue}`);
+        return handler(job.data, job);
+      },
+      { concurrency: options.concurrency ?? 2 },
+    );
+    worker.on('failed', (job, error) => {
+      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: { message: error.message } }, 'job failed');
+    });
+    worker.on('error', (error) => logger.error({ queue, err: { message: error.message } }, 'worker error'));
+    workers.push(worker);
+  }
+  return workers;
+}

@@ -1,0 +1,96 @@
+import { ConfigError, loadConfig } from './config.js';
+import { migrateDatabase } from './db/client.js';
+import { createLogger } from './logger.js';
+import { startHub } from './runtime/hub.js';
+
+const USAGE = `Usage: lienthong <command>
+
+Commands:
+  start      run the hub (embedded PostgreSQL and Redis, simulators with demo data, unless configured)
+  migrate    apply database migrations to DATABASE_URL
+  help       show this text
+
+Configuration is read from the environment; see README.md.`;
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const started = Date.now();
+  const hub = await startHub(config, logger);
+  const lines = [
+    '',
+    `Liên thông hub is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    hub.graphqlUrl ? `  GraphQL     ${hub.graphqlUrl}` : '  GraphQL     not served (ROLE=worker)',
+    `  PostgreSQL  ${redactUrl(hub.databaseUrl)}${config.DATABASE_URL ? '' : ' (embedded, data in ' + config.DATA_DIR + '/pg)'}`,
+    `  Queues      ${hub.queueEngine === 'redis' ? `Redis ${hub.redisUrl}${config.REDIS_URL ? '' : ' (local redis-server, data in ' + config.DATA_DIR + '/redis)'}` : "BullMQ's PostgreSQL backend"}`,
+    ...Object.entries(hub.simulators).map(([name, url]) => `  Simulator   ${name.padEnd(12)} ${url}`),
+    `  Reconciles  provinces ${config.RECONCILE_PROVINCES.join(', ')} every ${config.RECONCILE_EVERY_SECONDS} s`,
+    ...hub.notices.map((n) => `  Note        ${n}`),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    timer.unref();
+    hub.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: { message: (error as Error).message } }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required for `lienthong migrate` (npm start migrates its embedded database itself)');
+  await migrateDatabase(config.DATABASE_URL);
+  process.stdout.write('migrations applied\n');
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'migrate':
+      return migrate();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`lienthong: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

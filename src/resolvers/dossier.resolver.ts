@@ -1,0 +1,105 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { DossierQuery, DossierRow } from '../db/dossier.repository.js';
+import { isDossierStatus } from '../domain/dossier-status.js';
+import { procedureByCode } from '../domain/procedures.js';
+import type { RequestContext } from '../http/context.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  requireCommuneCode,
+  requireDossierCode,
+  requirePageSize,
+  requireProvinceCode,
+} from '../schema/arguments.js';
+import { DossierFilter } from '../schema/dossier-filter.input.js';
+import { Dossier, DossierConnection } from '../schema/dossier.type.js';
+import { Observation } from '../schema/observation.type.js';
+
+const MAX_PAGE = 100;
+
+/** A connection that counts its total only when a client asks for it. */
+type LazyDossierConnection = Omit<DossierConnection, 'totalCount'> & { query: DossierQuery };
+
+@Resolver(() => Dossier)
+export class DossierResolver {
+  @Query(() => Dossier, { nullable: true, description: 'A dossier by its national code.' })
+  async dossier(@Ctx() ctx: RequestContext, @Arg('code', () => String) code: string): Promise<Dossier | null> {
+    const row = await ctx.services.dossiers.byCode(requireDossierCode(code));
+    return row ? toDossier(row) : null;
+  }
+
+  @Query(() => DossierConnection, { description: `Dossiers matching a filter, ordered by code; at most ${MAX_PAGE} a page.` })
+  async dossiers(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => DossierFilter, { nullable: true }) filter?: DossierFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LazyDossierConnection> {
+    const size = requirePageSize(first, MAX_PAGE);
+    const query = toQuery(filter ?? {});
+    const afterCode = after ? decodeCursor(after) : null;
+    const page = await ctx.services.dossiers.page(query, afterCode, size);
+    const edges = page.items.map((row) => ({ cursor: encodeCursor(row.code), node: toDossier(row) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: afterCode !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+      query,
+    };
+  }
+
+  @FieldResolver(() => [Observation])
+  async observations(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Observation[]> {
+    const rows = await ctx.loaders.observations.load(dossier.code);
+    return rows.map((o) => ({
+      system: o.system,
+      nativeId: o.nativeId,
+      nativeStatus: o.nativeStatus,
+      status: o.status !== null && isDossierStatus(o.status) ? o.status : null,
+      communeCode: o.communeCode,
+      dueAt: o.dueAt,
+      sourceUpdatedAt: o.sourceUpdatedAt,
+      sourceVersion: o.sourceVersion,
+      observedAt: o.observedAt,
+    }));
+  }
+}
+
+@Resolver(() => DossierConnection)
+export class DossierConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: LazyDossierConnection, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.dossiers.count(connection.query);
+  }
+}
+
+function toQuery(filter: DossierFilter): DossierQuery {
+  return {
+    provinceCode: filter.provinceCode ? requireProvinceCode(filter.provinceCode, 'filter.provinceCode') : null,
+    communeCode: filter.communeCode ? requireCommuneCode(filter.communeCode, 'filter.communeCode') : null,
+    status: filter.status ?? null,
+    procedureCode: filter.procedureCode ?? null,
+    hasMismatch: filter.hasMismatch ?? null,
+  };
+}
+
+export function toDossier(row: DossierRow): Omit<Dossier, 'observations'> & { observations: never[] } {
+  return {
+    code: row.code,
+    provinceCode: row.provinceCode,
+    communeCode: row.communeCode,
+    procedureCode: row.procedureCode,
+    procedureName: procedureByCode(row.procedureCode)?.name ?? null,
+    status: row.status !== null && isDossierStatus(row.status) ? row.status : null,
+    receivedAt: row.receivedAt,
+    dueAt: row.dueAt,
+    finishedAt: row.finishedAt,
+    returnedAt: row.returnedAt,
+    hasOpenMismatch: row.hasOpenMismatch,
+    observations: [],
+  };
+}

@@ -1,0 +1,182 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { MismatchQuery, MismatchRow } from '../db/mismatch.repository.js';
+import type { RunRow } from '../db/reconciliation.repository.js';
+import type { RunStatus } from '../db/schema.js';
+import { isDossierStatus } from '../domain/dossier-status.js';
+import type { MismatchClass } from '../domain/mismatch.js';
+import type { RequestContext } from '../http/context.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  requireCommuneCode,
+  requireDossierCode,
+  requirePageSize,
+  requireProvinceCode,
+} from '../schema/arguments.js';
+import { badUserInput, queueUnavailable } from '../schema/errors.js';
+import { MismatchFilter } from '../schema/mismatch-filter.input.js';
+import { Mismatch, MismatchConnection, MismatchState } from '../schema/mismatch.type.js';
+import { ReconciliationRun, RunStatusEnum, RunTrigger } from '../schema/reconciliation-run.type.js';
+
+const MAX_PAGE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type LazyMismatchConnection = Omit<MismatchConnection, 'totalCount'> & { query: MismatchQuery };
+
+@Resolver(() => ReconciliationRun)
+export class ReconciliationResolver {
+  @Query(() => [ReconciliationRun], { description: 'Reconciliation runs, newest first.' })
+  async reconciliationRuns(
+    @Ctx() ctx: RequestContext,
+    @Arg('provinceCode', () => String, { nullable: true }) provinceCode?: string | null,
+    @Arg('status', () => RunStatusEnum, { nullable: true }) status?: RunStatus | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+  ): Promise<ReconciliationRun[]> {
+    const rows = await ctx.services.reconciliation.listRuns(
+      { provinceCode: provinceCode ? requireProvinceCode(provinceCode) : undefined, status: status ?? undefined },
+      requirePageSize(first, MAX_PAGE),
+    );
+    return rows.map(toRun);
+  }
+
+  @Query(() => ReconciliationRun, { nullable: true })
+  async reconciliationRun(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ReconciliationRun | null> {
+    const row = await ctx.services.reconciliation.run(requireRunId(id));
+    return row ? toRun(row) : null;
+  }
+
+  @FieldResolver(() => MismatchConnection, { description: 'The mismatches this run found.' })
+  async findings(
+    @Root() run: ReconciliationRun,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LazyMismatchConnection> {
+    return mismatchConnection(ctx, { runId: run.id }, first, after);
+  }
+
+  @Mutation(() => ReconciliationRun, { description: 'Queues a reconciliation run of one province now.' })
+  async requestReconciliation(@Ctx() ctx: RequestContext, @Arg('provinceCode', () => String) provinceCode: string): Promise<ReconciliationRun> {
+    const outcome = await ctx.services.reconciliation.request(requireProvinceCode(provinceCode), null);
+    if (!outcome.ok) {
+      if (outcome.error.code === 'UNKNOWN_PROVINCE') throw badUserInput(outcome.error.message, 'provinceCode');
+      throw queueUnavailable(outcome.error.message);
+    }
+    return toRun(outcome.run);
+  }
+}
+
+@Resolver(() => Mismatch)
+export class MismatchResolver {
+  @Query(() => MismatchConnection, { description: 'Mismatches matching a filter (open ones by default).' })
+  async mismatches(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => MismatchFilter, { nullable: true }) filter?: MismatchFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LazyMismatchConnection> {
+    const f = filter ?? {};
+    const query: MismatchQuery = {
+      provinceCode: f.provinceCode ? requireProvinceCode(f.provinceCode, 'filter.provinceCode') : null,
+      communeCode: f.communeCode ? requireCommuneCode(f.communeCode, 'filter.communeCode') : null,
+      classes: f.class ?? null,
+      state: f.state ?? (f.runId ? null : MismatchState.OPEN),
+      dossierCode: f.dossierCode ? requireDossierCode(f.dossierCode, 'filter.dossierCode') : null,
+      runId: f.runId ? requireRunId(f.runId, 'filter.runId') : null,
+    };
+    return mismatchConnection(ctx, query, first, after);
+  }
+}
+
+@Resolver(() => MismatchConnection)
+export class MismatchConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: LazyMismatchConnection, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.services.reconciliation.countMismatches(connection.query);
+  }
+}
+
+async function mismatchConnection(
+  ctx: RequestContext,
+  query: MismatchQuery,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<LazyMismatchConnection> {
+  const size = requirePageSize(first, MAX_PAGE);
+  const afterId = after ? decodeCursor(after) : null;
+  if (afterId !== null && !UUID.test(afterId)) throw badUserInput('the cursor is not one this API returned', 'after');
+  const page = await ctx.services.reconciliation.mismatchPage(query, afterId, size);
+  const edges = page.items.map((row) => ({ cursor: encodeCursor(row.id), node: toMismatch(row, ctx.now) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: afterId !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    query,
+  };
+}
+
+function requireRunId(id: string, argument = 'id'): string {
+  if (!UUID.test(id)) throw badUserInput(`run id must be a UUID; got "${id.slice(0, 40)}"`, argument);
+  return id;
+}
+
+export function toRun(row: RunRow): ReconciliationRun {
+  return {
+    id: row.id,
+    provinceCode: row.provinceCode,
+    trigger: row.trigger as RunTrigger,
+    status: row.status,
+    requestedBy: row.requestedBy,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    dossiersCompared: row.dossiersCompared,
+    mismatchCount: row.mismatchCount,
+    countsByClass: Object.entries(row.countsByClass)
+      .map(([cls, count]) => ({ class: cls, count }))
+      .sort((a, b) => a.class.localeCompare(b.class)),
+    sources: row.sources.map((s) => ({
+      system: s.system,
+      cursorFrom: s.cursorFrom,
+      cursorTo: s.cursorTo,
+      read: s.read,
+      errorCode: s.error?.code ?? null,
+      errorMessage: s.error?.message ?? null,
+    })),
+    failureReason: row.failureReason,
+  };
+}
+
+function toMismatch(row: MismatchRow, now: Date): Mismatch {
+  const until = row.resolvedAt ?? now;
+  return {
+    id: row.id,
+    dossierCode: row.dossierCode,
+    provinceCode: row.provinceCode,
+    communeCode: row.communeCode,
+    procedureCode: row.procedureCode,
+    class: row.class as MismatchClass,
+    state: row.state as MismatchState,
+    laggingSystem: row.laggingSystem,
+    leadingSystem: row.leadingSystem,
+    expectedStatus: row.expectedStatus !== null && isDossierStatus(row.expectedStatus) ? row.expectedStatus : null,
+    observed: Object.entries(row.observed).map(([system, v]) => ({
+      system,
+      status: v.status !== null && isDossierStatus(v.status) ? v.status : null,
+      nativeStatus: v.nativeStatus,
+      updatedAt: new Date(v.updatedAt),
+    })),
+    detail: row.detail,
+    firstSeenAt: row.firstSeenAt,
+    lastSeenAt: row.lastSeenAt,
+    ageHours: Math.max(0, Math.floor((until.getTime() - row.firstSeenAt.getTime()) / 3_600_000)),
+    resolvedAt: row.resolvedAt,
+    firstRunId: row.firstRunId,
+    lastRunId: row.lastRunId,
+  };
+}
+

@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Queue, Worker } from 'bullmq';
+import type { Config } from '../config.js';
+import { connectDatabase, migrateDatabase, type DbHandle } from '../db/client.js';
+import { seedAdministrativeUnits } from '../db/seed-administrative-units.js';
+import { AdministrativeUnitRepository } from '../db/administrative-unit.repository.js';
+import { DossierRepository } from '../db/dossier.repository.js';
+import { MismatchRepository } from '../db/mismatch.repository.js';
+import { ObservationRepository } from '../db/observation.repository.js';
+import { ReconciliationRepository } from '../db/reconciliation.repository.js';
+import { buildDemoDataset } from '../connectors/demo/demo-dataset.js';
+import { ProvincialConnector } from '../connectors/provincial/client.js';
+import { createProvincialSimulator } from '../connectors/provincial/simulator.js';
+import { SpecializedConnector } from '../connectors/specialized/client.js';
+import { createSpecializedSimulator } from '../connectors/specialized/simulator.js';
+import type { SimulatorServer } from '../connectors/simulator-kit.js';
+import { createHttpServer, type HubHttpServer } from '../http/server.js';
+import { createQueueEngine, type QueueEngine, type QueueEngineKind } from '../jobs/queue-engine.js';
+import { RECONCILIATION_QUEUE, reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
+import { upsertReconcileSchedules } from '../jobs/schedules.js';
+import { startWorkers } from '../jobs/workers.js';
+import { buildHubSchema } from '../schema/build-schema.js';
+import { AdministrativeUnitService } from '../services/administrative-unit.service.js';
+import { DossierQueryService } from '../services/dossier-query.service.js';
+import { DossierSyncService } from '../services/dossier-sync.service.js';
+import { ReconciliationRequestService } from '../services/reconciliation-request.service.js';
+import { ReconciliationService } from '../services/reconciliation.service.js';
+import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
+import { findRedisServer, REDIS_INSTALL_HINT, startLocalRedis, type RunningRedis } from './local-redis.js';
+
+export interface RunningHub {
+  graphqlUrl: string | null;
+  databaseUrl: string;
+  queueEngine: QueueEngineKind;
+  redisUrl: string | null;
+  simulators: Record<string, string>;
+  /** Notices for the operator (e.g. queues on the PostgreSQL fallback). */
+  notices: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts everything the configuration asks for, in order: database (embedded unless
+ * DATABASE_URL), migrations and reference data, queue engine (Redis, a local redis-server, or
+ * BullMQ's PostgreSQL backend), simulators for agency systems without a URL, workers and
+ * schedules, and the HTTP API. `stop()` undoes it in reverse order.
+ */
+export async function startHub(config: Config, logger: Logger): Promise<RunningHub> {
+  const stack: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  const notices: string[] = [];
+  const stop = async (): Promise<void> => {
+    for (const item of stack.reverse()) {
+      try {
+        await item.stop();
+      } catch (error) {
+        logger.warn({ component: item.name, err: { message: (error as Error).message } }, 'error while stopping');
+      }
+    }
+    stack.length = 0;
+  };
+
+  try {
+    // 1. PostgreSQL
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'pg'), preferredPort: 5432, logger });
+      stack.push({ name: 'embedded-postgres', stop: () => pg.stop() });
+      databaseUrl = pg.url;
+    }
+    await migrateDatabase(databaseUrl);
+    const db: DbHandle = connectDatabase(databaseUrl, { max: 20 });
+    stack.push({ name: 'database pool', stop: () => db.close() });
+    const seeded = await seedAdministrativeUnits(db.sql);
+    logger.debug(seeded, 'administrative units loaded');
+
+    // 2. Queue engine
+    let queueKind: QueueEngineKind;
+    let redisUrl: string | null = null;
+    if (config.QUEUE_BACKEND === 'postgres') {
+      queueKind = 'postgres';
+    } else if (config.REDIS_URL) {
+      queueKind = 'redis';
+      redisUrl = config.REDIS_URL;
+    } else if (findRedisServer()) {
+      const redis: RunningRedis = await startLocalRedis({ dataDir: join(config.DATA_DIR, 'redis'), preferredPort: 6379, logger });
+      stack.push({ name: 'redis-server', stop: () => redis.stop() });
+      queueKind = 'redis';
+      redisUrl = redis.url;
+    } else if (config.QUEUE_BACKEND === 'redis') {
+      throw new Error(`QUEUE_BACKEND=redis but REDIS_URL is unset and redis-server is not on PATH; ${REDIS_INSTALL_HINT}`);
+    } else {
+      queueKind = 'postgres';
+      notices.push(`redis-server not found: queues run on BullMQ's PostgreSQL backend (slower; fine for a demo). To ${REDIS_INSTALL_HINT}`);
+    }
+    const engine: QueueEngine = createQueueEngine(queueKind, queueKind === 'redis' ? (redisUrl as string) : databaseUrl);
+    stack.push({ name: 'queues', stop: () => engine.close() });
+
+    // 3. Agency systems: real URLs, or simulators with demo data
+    const simulators: Record<string, string> = {};
+    let provincialUrl = config.PROVINCIAL_URL;
+    let specializedUrl = config.SPECIALIZED_URL;
+    if (!provincialUrl || !specializedUrl) {
+      const dataset = buildDemoDataset({ seed: config.DEMO_SEED, dossierCount: config.DEMO_DOSSIERS, anchor: demoAnchor() });
+      const start = async (name: string, server: SimulatorServer): Promise<string> => {
+        const url = await server.listen(0);
+        stack.push({ name: `${name} simulator`, stop: () => server.close() });
+        simulators[name] = url;
+        return url;
+      };
+      if (!provincialUrl) provincialUrl = await start('provincial', createProvincialSimulator({ dataset, seed: config.DEMO_SEED }).server);
+      if (!specializedUrl) specializedUrl = await start('specialized', createSpecializedSimulator({ dataset, seed: config.DEMO_SEED }).server);
+    }
+    const resilience = { timeoutMs: config.UPSTREAM_TIMEOUT_MS };
+    const provincial = new ProvincialConnector({ baseUrl: provincialUrl, logger, resilience });
+    const specialized = new SpecializedConnector({ baseUrl: specializedUrl, logger, resilience });
+    stack.push({ name: 'connectors', stop: () => Promise.all([provincial.close(), specialized.close()]) });
+
+    // 4. Services
+    const unitsRepo = new AdministrativeUnitRepository(db.db);
+    const runs = new ReconciliationRepository(db.sql);
+    const units = new AdministrativeUnitService(unitsRepo);
+    const reconciliationQueue: Queue = engine.queue(RECONCILIATION_QUEUE);
+    const reconciliation = new ReconciliationService(
+      db.sql,
+      runs,
+      new DossierSyncService(db.sql, new ObservationRepository(db.sql), logger),
+      { provincial, specialized },
+      logger,
+    );
+
+    // 5. Workers and schedules
+    let workers: Worker[] = [];
+    if (config.ROLE !== 'api') {
+      workers = startWorkers(engine, [{ definition: reconcileProvinceJob, deps: { runs, reconciliation } }], logger);
+      await upsertReconcileSchedules(reconciliationQueue, config.RECONCILE_PROVINCES, config.RECONCILE_EVERY_SECONDS * 1_000);
+    }
+
+    // 6. HTTP API
+    let graphqlUrl: string | null = null;
+    if (config.ROLE !== 'worker') {
+      const http: HubHttpServer = await createHttpServer({
+        schema: await buildHubSchema(),
+        services: {
+          units,
+          dossiers: new DossierQueryService(new DossierRepository(db.db)),
+          reconciliation: new ReconciliationRequestService(runs, new MismatchRepository(db.db), units, reconciliationQueue),
+        },
+        logger,
+        production: config.NODE_ENV === 'production',
+        readiness: [
+          { name: 'postgres', check: async () => void (await db.sql`select 1`) },
+          { name: 'queues', check: async () => void (await reconciliationQueue.getJobCounts('waiting')) },
+        ],
+      });
+      graphqlUrl = await http.listen(config.PORT, config.HOST);
+      // Stopped first: no new requests while the workers drain.
+      stack.push({ name: 'http', stop: () => http.close() });
+    }
+    void workers;
+
+    return { graphqlUrl, databaseUrl, queueEngine: queueKind, redisUrl, simulators, notices, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Demo data is dated relative to the start of today in Vietnam, so it looks current. */
+function demoAnchor(): Date {
+  const now = Date.now();
+  const offset = 7 * 3_600_000;
+  return new Date(Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset);
+}

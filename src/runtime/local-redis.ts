@@ -1,0 +1,92 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { preferredOrFreePort } from './free-port.js';
+
+export interface RunningRedis {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The path of `redis-server` on PATH, or null when it is not installed. */
+export function findRedisServer(): string | null {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : null;
+}
+
+export const REDIS_INSTALL_HINT =
+  'install Redis for production-grade queues: `sudo apt-get install -y redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)';
+
+export interface LocalRedisOptions {
+  dataDir: string;
+  preferredPort?: number;
+  logger: Logger;
+  /** Append-only file on (durable queues) unless the caller asks for a throwaway server. */
+  appendOnly?: boolean;
+  binary?: string;
+}
+
+/**
+ * Starts `redis-server` from PATH as a child process with AOF persistence and `noeviction`
+ * (BullMQ must never have its keys evicted), bound to loopback.
+ */
+export async function startLocalRedis(options: LocalRedisOptions): Promise<RunningRedis> {
+  const binary = options.binary ?? findRedisServer();
+  if (!binary) throw new Error(`redis-server is not on PATH; ${REDIS_INSTALL_HINT}`);
+  const dir = resolve(options.dataDir);
+  await mkdir(dir, { recursive: true });
+  const port = await preferredOrFreePort(options.preferredPort ?? 6379);
+  const child = spawn(
+    binary,
+    [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', dir,
+      '--appendonly', options.appendOnly === false ? 'no' : 'yes',
+      '--appendfsync', 'everysec',
+      '--save', '',
+      '--maxmemory-policy', 'noeviction',
+      '--protected-mode', 'yes',
+      '--daemonize', 'no',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolveReady, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        child.stdout?.off('data', onData);
+        resolveReady();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)));
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  options.logger.debug({ port, dir }, 'redis-server started');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    process: child,
+    stop: () => stopChild(child, 8_000),
+  };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited by the deadline. */
+export function stopChild(child: ChildProcess, deadlineMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}

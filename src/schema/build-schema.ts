@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AdministrativeUnitResolver } from '../resolvers/administrative-unit.resolver.js';
+import { DossierConnectionResolver, DossierResolver } from '../resolvers/dossier.resolver.js';
+import { MismatchConnectionResolver, MismatchResolver, ReconciliationResolver } from '../resolvers/reconciliation.resolver.js';
+
+export const RESOLVERS = [
+  AdministrativeUnitResolver,
+  DossierResolver,
+  DossierConnectionResolver,
+  ReconciliationResolver,
+  MismatchResolver,
+  MismatchConnectionResolver,
+] as const;
+
+/** The hub's GraphQL schema, built from the type-graphql classes. */
+export function buildHubSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    // Arguments are validated by the resolvers with the domain rules, not by class-validator.
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,35 @@
+import { GraphQLError } from 'graphql';
+import type { ConnectorError } from '../connectors/connector-error.js';
+
+/** The `extensions.code` values the API returns. Clients match on these, never on messages. */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_INVALID_RESPONSE',
+  'UPSTREAM_REJECTED',
+  'UPSTREAM_RATE_LIMITED',
+  'QUEUE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function badUserInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+}
+
+export function upstreamError(error: ConnectorError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { code: error.code, system: error.system } });
+}
+
+export function queueUnavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUEUE_UNAVAILABLE' } });
+}
