@@ -25,9 +25,9 @@ CREATE TABLE "dossiers" (
 CREATE TABLE "legacy_communes" (
 	"id" integer PRIMARY KEY NOT NULL,
 	"old_code" text,
-	"old_name" text NOT NULL,
-	"old_district_name" text NOT NULL,
-	"old_province_name" text NOT NULL,
+	"old_name" text,
+	"old_district_name" text,
+	"old_province_name" text,
 	"new_code" text NOT NULL
 );
 --> statement-breakpoint

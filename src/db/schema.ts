@@ -32,16 +32,17 @@ export const administrativeUnits = pgTable(
 /**
  * Pre-2025 communes (wards) and the new commune each became part of: one row per mapping rule of
  * the source list. Some rules name the old commune without its code; one old code can map to
- * several new communes when it was split.
+ * several new communes when it was split; a few rules (special zones formed from whole districts)
+ * name no old commune at all.
  */
 export const legacyCommunes = pgTable(
   'legacy_communes',
   {
     id: integer('id').primaryKey(),
     oldCode: text('old_code'),
-    oldName: text('old_name').notNull(),
-    oldDistrictName: text('old_district_name').notNull(),
-    oldProvinceName: text('old_province_name').notNull(),
+    oldName: text('old_name'),
+    oldDistrictName: text('old_district_name'),
+    oldProvinceName: text('old_province_name'),
     newCode: text('new_code')
       .notNull()
       .references(() => administrativeUnits.code),

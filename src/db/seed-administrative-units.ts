@@ -14,9 +14,9 @@ interface WardRow {
 interface WardMappingRow {
   id: string;
   old_ward_code: string | null;
-  old_ward_name: string;
-  old_district_name: string;
-  old_province_name: string;
+  old_ward_name: string | null;
+  old_district_name: string | null;
+  old_province_name: string | null;
   new_ward_code: string;
   new_ward_name: string;
   new_province_name: string;
@@ -74,7 +74,7 @@ export async function seedAdministrativeUnits(sql: Sql): Promise<{ provinces: nu
     }
     const rows = mappings.map((m) => ({
       id: Number(m.id),
-      old_code: m.old_ward_code,
+      old_code: m.old_ward_code || null,
       old_name: m.old_ward_name,
       old_district_name: m.old_district_name,
       old_province_name: m.old_province_name,

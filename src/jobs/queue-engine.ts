@@ -25,8 +25,14 @@ export interface QueueEngine {
   close(): Promise<void>;
 }
 
-export function createQueueEngine(kind: QueueEngineKind, url: string): QueueEngine {
-  return kind === 'redis' ? new RedisQueueEngine(url) : new PostgresQueueEngine(url);
+export interface QueueEngineOptions {
+  /** Key prefix (Redis) or queue-name prefix (PostgreSQL); lets several hubs or test files share a server. */
+  prefix?: string;
+}
+
+export function createQueueEngine(kind: QueueEngineKind, url: string, options: QueueEngineOptions = {}): QueueEngine {
+  const prefix = options.prefix ?? 'lienthong';
+  return kind === 'redis' ? new RedisQueueEngine(url, prefix) : new PostgresQueueEngine(url, prefix);
 }
 
 class RedisQueueEngine implements QueueEngine {
@@ -35,12 +41,15 @@ class RedisQueueEngine implements QueueEngine {
   private readonly producer: Redis;
   private readonly closers: Array<() => Promise<unknown>> = [];
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+  ) {
     this.producer = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   }
 
   queue<D>(name: string, defaultJobOptions?: JobsOptions): Queue<D> {
-    const options: QueueOptions = { connection: this.producer, ...(defaultJobOptions ? { defaultJobOptions } : {}) };
+    const options: QueueOptions = { connection: this.producer, prefix: this.prefix, ...(defaultJobOptions ? { defaultJobOptions } : {}) };
     const queue = new Queue<D>(name, options);
     this.closers.push(() => queue.close());
     return queue;
@@ -49,7 +58,7 @@ class RedisQueueEngine implements QueueEngine {
   worker<D>(name: string, processor: Processor<D>, options: Partial<WorkerOptions> = {}): Worker<D> {
     // Workers block on Redis and must retry forever: BullMQ requires maxRetriesPerRequest null.
     const connection = new Redis(this.url, { maxRetriesPerRequest: null });
-    const worker = new Worker<D>(name, processor, { ...options, connection });
+    const worker = new Worker<D>(name, processor, { ...options, connection, prefix: this.prefix });
     this.closers.push(async () => {
       await worker.close();
       connection.disconnect();
@@ -58,7 +67,7 @@ class RedisQueueEngine implements QueueEngine {
   }
 
   flowProducer(): FlowProducer {
-    const flow = new FlowProducer({ connection: this.producer });
+    const flow = new FlowProducer({ connection: this.producer, prefix: this.prefix });
     this.closers.push(() => flow.close());
     return flow;
   }
@@ -75,7 +84,10 @@ class PostgresQueueEngine implements QueueEngine {
   private readonly classes = withBackend(createPostgresBackend);
   private readonly closers: Array<() => Promise<unknown>> = [];
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+  ) {}
 
   /** BullMQ creates its own schema only when asked to migrate; without it workers fail in a loop. */
   private connection() {
@@ -85,6 +97,7 @@ class PostgresQueueEngine implements QueueEngine {
   queue<D>(name: string, defaultJobOptions?: JobsOptions): Queue<D> {
     const queue = new this.classes.Queue<D>(name, {
       connection: this.connection(),
+      prefix: this.prefix,
       ...(defaultJobOptions ? { defaultJobOptions } : {}),
     });
     this.closers.push(() => queue.close());
@@ -95,13 +108,14 @@ class PostgresQueueEngine implements QueueEngine {
     const worker = new this.classes.Worker<D>(name, processor as never, {
       ...(options as object),
       connection: this.connection(),
+      prefix: this.prefix,
     });
     this.closers.push(() => worker.close());
     return worker as unknown as Worker<D>;
   }
 
   flowProducer(): FlowProducer {
-    const flow = new this.classes.FlowProducer({ connection: this.connection() });
+    const flow = new this.classes.FlowProducer({ connection: this.connection(), prefix: this.prefix });
     this.closers.push(() => flow.close());
     return flow as unknown as FlowProducer;
   }

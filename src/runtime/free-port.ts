@@ -24,5 +24,6 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 /** The preferred port when free, otherwise any free one. */
 export async function preferredOrFreePort(preferred: number): Promise<number> {
+  if (preferred === 0) return freePort();
   return (await isPortFree(preferred)) ? preferred : freePort();
 }

@@ -38,9 +38,9 @@ export class AdministrativeUnitService {
     candidates.sort((a, b) => a.code.localeCompare(b.code));
     return {
       oldCode,
-      oldName: first.oldName,
-      oldDistrictName: first.oldDistrictName,
-      oldProvinceName: first.oldProvinceName,
+      oldName: first.oldName ?? '',
+      oldDistrictName: first.oldDistrictName ?? '',
+      oldProvinceName: first.oldProvinceName ?? '',
       candidates,
       resolved: candidates.length === 1 ? (candidates[0] ?? null) : null,
     };
