@@ -28,6 +28,8 @@ export const configSchema = z.object({
   REDIS_URL: optionalUrl,
   /** Force the queue engine: `redis` (default when Redis is reachable) or `postgres` (BullMQ's PostgreSQL backend). */
   QUEUE_BACKEND: z.enum(['auto', 'redis', 'postgres']).default('auto'),
+  /** Prefix of the hub's queue keys, so several hubs can share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i).default('lienthong'),
   /** Agency system base URLs; any left unset is served by its simulator with demo data. */
   PROVINCIAL_URL: optionalUrl,
   SPECIALIZED_URL: optionalUrl,

@@ -72,6 +72,7 @@ export class SimulatorServer {
   private faults: Faults = { ...NO_FAULTS };
   private counts: RequestCounts = {};
   private readonly random: () => number;
+  private readonly adminRoutes = new Map<string, () => unknown>();
   /** Malformed answers come from the system's own renderer when it has one (e.g. truncated XML). */
   malform: (res: SimResponse, random: () => number) => SimResponse = defaultMalform;
 
@@ -107,6 +108,11 @@ export class SimulatorServer {
     this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Adds a read-only admin endpoint `GET /__admin/<name>` (e.g. the demo data's ground truth). */
+  addAdminRoute(name: string, read: () => unknown): void {
+    this.adminRoutes.set(`/__admin/${name}`, read);
   }
 
   setFaults(faults: Partial<Faults>): Faults {
@@ -180,6 +186,8 @@ export class SimulatorServer {
       if (method === 'DELETE') this.resetRequestCounts();
       return json(200, this.counts);
     }
+    const route = this.adminRoutes.get(path);
+    if (route && method === 'GET') return json(200, route());
     return json(404, { error: 'unknown admin path' });
   }
 }

@@ -1,6 +1,11 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -167,7 +172,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
  * error: logged with its stack, returned without message, stack, SQL or host names.
  */
 function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
-  const code = String(formatted.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
+  const raw = formatted.extensions?.['code'];
+  const code = typeof raw === 'string' ? raw : 'INTERNAL_SERVER_ERROR';
   if (KNOWN_CODES.has(code) || APOLLO_CODES.has(code)) return formatted;
   const original = unwrapResolverError(error);
   logger.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original, path: formatted.path }, 'internal error in resolver');

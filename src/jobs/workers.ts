@@ -21,9 +21,10 @@ export function startWorkers(
   logger: Logger,
   options: { concurrency?: number } = {},
 ): Worker[] {
-  const byQueue = new Map<string, Map<string, (data: unknown, job: Job) => Promise<unknown>>>();
+  type Handler = (data: unknown, job: Job) => Promise<unknown>;
+  const byQueue = new Map<string, Map<string, Handler>>();
   for (const { definition, deps } of jobs) {
-    const handlers = byQueue.get(definition.queue) ?? new Map();
+    const handlers = byQueue.get(definition.queue) ?? new Map<string, Handler>();
     if (handlers.has(definition.name)) throw new Error(`job ${definition.name} is registered twice`);
     const handle = definition.handler(deps);
     handlers.set(definition.name, (data: unknown, job: Job) => handle(parsePayload(definition, data), job));

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../http/context.js';
 import { requireCommuneCode, requireProvinceCode } from '../schema/arguments.js';
-import { AdministrativeUnit, LegacyCommuneResolution, UnitLevel } from '../schema/administrative-unit.type.js';
+import { AdministrativeUnit, LegacyCommuneResolution, type UnitLevel } from '../schema/administrative-unit.type.js';
 import { badUserInput } from '../schema/errors.js';
 import type { AdministrativeUnitRow } from '../db/administrative-unit.repository.js';
 

@@ -16,7 +16,7 @@ import {
 import { badUserInput, queueUnavailable } from '../schema/errors.js';
 import { MismatchFilter } from '../schema/mismatch-filter.input.js';
 import { Mismatch, MismatchConnection, MismatchState } from '../schema/mismatch.type.js';
-import { ReconciliationRun, RunStatusEnum, RunTrigger } from '../schema/reconciliation-run.type.js';
+import { ReconciliationRun, RunStatusEnum, type RunTrigger } from '../schema/reconciliation-run.type.js';
 
 const MAX_PAGE = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -93,7 +93,9 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
       queueKind = 'postgres';
       notices.push(`redis-server not found: queues run on BullMQ's PostgreSQL backend (slower; fine for a demo). To ${REDIS_INSTALL_HINT}`);
     }
-    const engine: QueueEngine = createQueueEngine(queueKind, queueKind === 'redis' ? (redisUrl as string) : databaseUrl);
+    const engine: QueueEngine = createQueueEngine(queueKind, queueKind === 'redis' ? (redisUrl as string) : databaseUrl, {
+      prefix: config.QUEUE_PREFIX,
+    });
     stack.push({ name: 'queues', stop: () => engine.close() });
 
     // 3. Agency systems: real URLs, or simulators with demo data
@@ -108,7 +110,12 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
         simulators[name] = url;
         return url;
       };
-      if (!provincialUrl) provincialUrl = await start('provincial', createProvincialSimulator({ dataset, seed: config.DEMO_SEED }).server);
+      if (!provincialUrl) {
+        const simulator = createProvincialSimulator({ dataset, seed: config.DEMO_SEED });
+        // What the demo data drifts on purpose, so anyone can check reconciliation against it.
+        simulator.server.addAdminRoute('ground-truth', () => ({ dossiers: dataset.dossiers.length, drift: dataset.drift }));
+        provincialUrl = await start('provincial', simulator.server);
+      }
       if (!specializedUrl) specializedUrl = await start('specialized', createSpecializedSimulator({ dataset, seed: config.DEMO_SEED }).server);
     }
     const resilience = { timeoutMs: config.UPSTREAM_TIMEOUT_MS };

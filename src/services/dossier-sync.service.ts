@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import type { DossierSource } from '../connectors/connector.js';
-import { ConnectorError, isConnectorError } from '../connectors/connector-error.js';
+import { type ConnectorError, isConnectorError } from '../connectors/connector-error.js';
 import type { ObservationRepository } from '../db/observation.repository.js';
 import type { RunSourceRecord } from '../db/schema.js';
 

@@ -51,5 +51,5 @@ export async function eventually<T>(check: () => Promise<T | undefined>, options
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
-  throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
 }

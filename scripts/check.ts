@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderSchema } from './emit-schema.js';
+
+/**
+ * `npm run check`: types, lint, and drift of the generated artifacts. schema.graphql must equal
+ * what the type-graphql classes emit; migrations/ must already hold every change of the drizzle
+ * schema (drizzle-kit generate, run on a copy, must find nothing to add); the typed operations
+ * must equal what graphql-codegen makes of schema.graphql and operations/.
+ */
+
+const root = new URL('..', import.meta.url).pathname;
+let failed = false;
+
+function step(name: string, command: string, args: string[]): void {
+  process.stdout.write(`\n▶ ${name}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) {
+    failed = true;
+    process.stdout.write(`✗ ${name} failed\n`);
+  } else {
+    process.stdout.write(`✓ ${name}\n`);
+  }
+}
+
+async function schemaDrift(): Promise<void> {
+  process.stdout.write('\n▶ schema.graphql drift\n');
+  const expected = await renderSchema();
+  const actual = await readFile(join(root, 'schema.graphql'), 'utf8').catch(() => '');
+  if (expected !== actual) {
+    failed = true;
+    process.stdout.write('✗ schema.graphql is stale: run `npm run schema:emit` and commit the result\n');
+  } else {
+    process.stdout.write('✓ schema.graphql matches the code\n');
+  }
+}
+
+async function migrationDrift(): Promise<void> {
+  process.stdout.write('\n▶ migrations drift\n');
+  const scratch = await mkdtemp(join(tmpdir(), 'lienthong-migrations-'));
+  try {
+    await cp(join(root, 'migrations'), scratch, { recursive: true });
+    const before = (await readdir(scratch)).sort();
+    const result = spawnSync(
+      'npx',
+      ['drizzle-kit', 'generate', '--dialect', 'postgresql', '--schema', './src/db/schema.ts', '--out', scratch, '--name', 'drift'],
+      { cwd: root, encoding: 'utf8', env: process.env },
+    );
+    const after = (await readdir(scratch)).sort();
+    const added = after.filter((f) => !before.includes(f));
+    if (result.status !== 0) {
+      failed = true;
+      process.stdout.write(`✗ drizzle-kit generate failed:\n${result.stdout}${result.stderr}\n`);
+    } else if (added.length > 0) {
+      failed = true;
+      process.stdout.write(`✗ migrations/ is stale: the schema has changes no migration holds (${added.join(', ')}); run \`npm run db:generate\`, review and commit the SQL\n`);
+    } else {
+      process.stdout.write('✓ migrations/ holds every schema change\n');
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function codegenDrift(): Promise<void> {
+  process.stdout.write('\n▶ generated operations drift\n');
+  const file = join(root, 'src/generated/operations.ts');
+  const before = await readFile(file, 'utf8').catch(() => '');
+  const result = spawnSync('npx', ['graphql-codegen', '--config', 'codegen.yml', '--silent'], { cwd: root, encoding: 'utf8', env: process.env });
+  const after = await readFile(file, 'utf8').catch(() => '');
+  if (result.status !== 0) {
+    failed = true;
+    process.stdout.write(`✗ graphql-codegen failed:\n${result.stdout}${result.stderr}\n`);
+  } else if (before !== after) {
+    failed = true;
+    await writeFile(file, before);
+    process.stdout.write('✗ src/generated/operations.ts is stale: run `npm run codegen` and commit the result\n');
+  } else {
+    process.stdout.write('✓ src/generated/operations.ts matches schema.graphql and operations/\n');
+  }
+}
+
+step('types (tsc)', 'npx', ['tsc', '--noEmit', '-p', '.']);
+step('lint (eslint, type-aware)', 'npx', ['eslint', '.', '--max-warnings', '0']);
+await schemaDrift();
+await migrationDrift();
+await codegenDrift();
+process.stdout.write(failed ? '\ncheck failed\n' : '\ncheck passed\n');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  AdministrativeUnitsDocument,
+  DossierByCodeDocument,
+  DossierPageDocument,
+  OpenMismatchesDocument,
+  type OpenMismatchesQuery,
+  type OpenMismatchesQueryVariables,
+  ReconciliationRunsDocument,
+  RequestReconciliationDocument,
+  ResolveLegacyCommuneDocument,
+} from '../../src/generated/operations.js';
+import { execute } from '../support/graphql-client.js';
+import { startHubProcess, type HubProcess } from '../support/hub-process.js';
+import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
+
+interface GroundTruth {
+  dossiers: number;
+  drift: Array<{ dossierCode: string; expectedClass: string }>;
+}
+
+describe('the hub started as `npm start` does, with its simulators', () => {
+  let db: TestDatabase;
+  let hub: HubProcess;
+  let truth: GroundTruth;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    hub = await startHubProcess({
+      DATABASE_URL: db.url,
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: `e2e${randomBytes(4).toString('hex')}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_SEED: '20250701',
+      DEMO_DOSSIERS: '2400',
+      RECONCILE_PROVINCES: '96,51',
+      RECONCILE_EVERY_SECONDS: '3600',
+    });
+    const provincial = hub.simulators['provincial'];
+    if (!provincial) throw new Error(`no provincial simulator in the start-up output:\n${hub.output()}`);
+    truth = (await (await fetch(`${provincial}/__admin/ground-truth`)).json()) as GroundTruth;
+  });
+
+  afterAll(async () => {
+    await hub?.stop();
+    await db?.drop();
+  });
+
+  it('serves the administrative units of the two-level government', async () => {
+    const provinces = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, {});
+    expect(provinces.errors).toEqual([]);
+    expect(provinces.data?.administrativeUnits).toHaveLength(34);
+    const caMau = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, { provinceCode: '96' });
+    expect(caMau.data?.administrativeUnits.length).toBeGreaterThan(50);
+    expect(caMau.data?.administrativeUnits.every((u) => u.provinceCode === '96' && u.level === 'COMMUNE')).toBe(true);
+  });
+
+  it('resolves a pre-2025 commune code to the commune that replaced it', async () => {
+    // Phường 12, Quận Gò Vấp (TP Hồ Chí Minh) became part of Phường An Hội Tây.
+    const result = await execute(hub.graphqlUrl, ResolveLegacyCommuneDocument, { oldCode: '26881' });
+    expect(result.errors).toEqual([]);
+    expect(result.data?.resolveLegacyCommune?.resolved?.code).toBe('26882');
+  });
+
+  it('finishes a reconciliation run per province whose mismatches are exactly the seeded drift', async () => {
+    const runs = await eventually(
+      async () => {
+        const result = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { first: 10 });
+        const finished = (result.data?.reconciliationRuns ?? []).filter((r) => r.status === 'SUCCEEDED');
+        const provinces = new Set(finished.map((r) => r.provinceCode));
+        return provinces.has('96') && provinces.has('51') ? finished : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: 'a finished run for provinces 96 and 51' },
+    );
+    const latest = ['96', '51'].map((p) => runs.find((r) => r.provinceCode === p));
+    const total = latest.reduce((sum, r) => sum + (r?.mismatchCount ?? 0), 0);
+    expect(total).toBe(truth.drift.length);
+
+    const found = new Map<string, string>();
+    let after: string | null = null;
+    for (;;) {
+      const page: Awaited<ReturnType<typeof execute<OpenMismatchesQuery, OpenMismatchesQueryVariables>>> = await execute(
+        hub.graphqlUrl,
+        OpenMismatchesDocument,
+        { first: 200, after },
+      );
+      expect(page.errors).toEqual([]);
+      for (const edge of page.data?.mismatches.edges ?? []) found.set(edge.node.dossierCode, edge.node.class);
+      if (!page.data?.mismatches.pageInfo.hasNextPage) break;
+      after = page.data.mismatches.pageInfo.endCursor ?? null;
+    }
+    expect(Object.fromEntries(found)).toEqual(Object.fromEntries(truth.drift.map((d) => [d.dossierCode, d.expectedClass])));
+  });
+
+  it('answers the dossier page query with each system’s observation', async () => {
+    const result = await execute(hub.graphqlUrl, DossierPageDocument, { first: 5 });
+    expect(result.errors).toEqual([]);
+    const connection = result.data?.dossiers;
+    expect(connection?.totalCount).toBe(truth.dossiers);
+    expect(connection?.edges).toHaveLength(5);
+    for (const { node } of connection?.edges ?? []) {
+      expect(node.observations.length).toBeGreaterThan(0);
+      expect(node.observations.map((o) => o.system)).toContain(node.observations[0]?.system);
+    }
+    const drifted = truth.drift[0];
+    if (!drifted) throw new Error('the demo data has no drift');
+    const one = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: drifted.dossierCode });
+    expect(one.data?.dossier?.hasOpenMismatch).toBe(true);
+  });
+
+  it('rejects an invalid dossier code with BAD_USER_INPUT that says what is wrong', async () => {
+    const result = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: 'H12-251399-0001' });
+    expect(result.data?.dossier ?? null).toBeNull();
+    expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(result.errors[0]?.message).toMatch(/date|month/i);
+  });
+
+  it('rejects a reconciliation request for a province that does not exist', async () => {
+    const result = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '99' });
+    expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(result.errors[0]?.message).toContain('99');
+  });
+
+  it('stops cleanly within 10 seconds on SIGTERM', async () => {
+    const { code, ms } = await hub.stop();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+  });
+});
