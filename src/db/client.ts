@@ -15,18 +15,25 @@ export interface DbHandle {
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export function connectDatabase(url: string, options: { max?: number; applicationName?: string } = {}): DbHandle {
-  const sql = postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => undefined,
-    connection: { application_name: options.applicationName ?? 'lienthong' },
-    // Dates round-trip as Date objects; numeric ids stay strings.
-    types: {},
-  });
-  const db = drizzle(sql, { schema });
+  const max = options.max ?? 10;
+  const connect = (role: string, size: number): Sql =>
+    postgres(url, {
+      max: size,
+      onnotice: () => undefined,
+      connection: { application_name: `${options.applicationName ?? 'lienthong'}:${role}` },
+    });
+  // drizzle replaces the date and json (de)serializers of the client it is given with identity
+  // functions, so raw postgres.js queries on that client would send and receive strings. The
+  // repositories that write SQL by hand get a client of their own.
+  const sql = connect('sql', Math.max(2, Math.ceil(max / 2)));
+  const drizzleClient = connect('drizzle', Math.max(2, Math.floor(max / 2)));
+  const db = drizzle(drizzleClient, { schema });
   return {
     db,
     sql,
-    close: () => sql.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 5 }), drizzleClient.end({ timeout: 5 })]);
+    },
   };
 }
 

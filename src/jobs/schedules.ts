@@ -13,7 +13,7 @@ export async function upsertReconcileSchedules(queue: Queue, provinceCodes: read
   for (const provinceCode of provinceCodes) {
     await queue.upsertJobScheduler(
       `reconcile:${provinceCode}`,
-      { every: everyMs, immediately: true },
+      { every: everyMs },
       {
         name: reconcileProvinceJob.name,
         data: reconcileProvinceJob.payload.parse({ provinceCode }),

@@ -1,6 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { preferredOrFreePort } from './free-port.js';
 
@@ -12,10 +13,18 @@ export interface RunningRedis {
 }
 
 /** The path of `redis-server` on PATH, or null when it is not installed. */
-export function findRedisServer(): string | null {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path ? path : null;
+export function findRedisServer(pathVariable = process.env['PATH'] ?? ''): string | null {
+  for (const dir of pathVariable.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
 }
 
 export const REDIS_INSTALL_HINT =

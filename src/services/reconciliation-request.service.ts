@@ -24,7 +24,8 @@ export class ReconciliationRequestService {
     if (!(await this.units.isProvince(provinceCode))) {
       return { ok: false, error: { code: 'UNKNOWN_PROVINCE', message: `no province has code ${provinceCode}` } };
     }
-    const jobId = `request:${randomUUID()}`;
+    // BullMQ refuses ":" in custom job ids.
+    const jobId = `request-${randomUUID()}`;
     const run = await this.runs.createRun({ jobId, provinceCode, trigger: 'REQUEST', requestedBy });
     const payload = reconcileProvinceJob.payload.parse({ provinceCode, runId: run.id });
     try {
