@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'src/generated/', 'coverage/', 'bench/out/'] },
+  { ignores: ['node_modules/', '.data/', '.*.ts', 'src/generated/', 'coverage/', 'bench/out/'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

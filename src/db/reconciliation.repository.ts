@@ -209,7 +209,7 @@ export class ReconciliationRepository {
     if (statuses.length > 0) {
       await tx`
         update dossiers d set status = v.status, updated_at = now()
-        from json_to_recordset(${tx.json(statuses as never)}::json) as v(code text, status text)
+        from json_to_recordset(${tx.json(statuses)}::json) as v(code text, status text)
         where d.code = v.code and d.status is distinct from v.status`;
     }
     await tx`

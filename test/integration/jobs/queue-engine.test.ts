@@ -22,9 +22,9 @@ describe.each<QueueEngineKind>(['redis', 'postgres'])('the %s queue engine', (ki
       const seen: number[] = [];
       const queue = engine.queue<{ n: number }>('echo');
       const done = new Promise<void>((resolve) => {
-        const worker = engine.worker<{ n: number }>('echo', async (job) => {
+        const worker = engine.worker<{ n: number }>('echo', (job) => {
           seen.push(job.data.n);
-          return job.data.n * 2;
+          return Promise.resolve(job.data.n * 2);
         });
         worker.on('completed', () => {
           if (seen.length === 3) resolve();
