@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -196,4 +197,27 @@ export const runFindings = pgTable(
     class: text('class').notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.mismatchId] })],
+);
+
+/**
+ * Append-only record of what happened to personal data and who did it: every read of citizen
+ * data (with its purpose and the dossier or registration it serves), and later every mutation,
+ * correction and report. `subject_personal_id` lets a citizen ask who read their data.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts('at').notNull().defaultNow(),
+    action: text('action').notNull(),
+    actor: text('actor').notNull(),
+    actorUnit: text('actor_unit'),
+    subjectPersonalId: text('subject_personal_id'),
+    purpose: text('purpose'),
+    reference: text('reference'),
+    fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
+    requestId: text('request_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_events_subject_idx').on(t.subjectPersonalId, t.at), index('audit_events_at_idx').on(t.at)],
 );
