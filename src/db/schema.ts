@@ -221,3 +221,43 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_subject_idx').on(t.subjectPersonalId, t.at), index('audit_events_at_idx').on(t.at)],
 );
+
+/**
+ * The hub's index of documents of both document systems (metadata as each system reports it),
+ * fed by their change feeds, so one query can filter and page across both.
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    direction: text('direction'),
+    number: text('number').notNull(),
+    typeCode: text('type_code'),
+    typeName: text('type_name').notNull(),
+    subject: text('subject').notNull(),
+    issuerOrganId: text('issuer_organ_id'),
+    issuerName: text('issuer_name').notNull(),
+    issuedAt: ts('issued_at').notNull(),
+    dueAt: ts('due_at'),
+    arrivedAt: ts('arrived_at'),
+    urgency: text('urgency').notNull(),
+    secrecy: text('secrecy').notNull(),
+    pageCount: integer('page_count').notNull(),
+    signerName: text('signer_name').notNull(),
+    signerPosition: text('signer_position').notNull(),
+    provinceCode: text('province_code').notNull(),
+    communeCode: text('commune_code'),
+    /** A dossier the document is about, when its system says so. */
+    dossierCode: text('dossier_code'),
+    status: text('status'),
+    nativeStatus: text('native_status').notNull(),
+    sourceUpdatedAt: ts('source_updated_at').notNull(),
+    observedAt: ts('observed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('documents_province_idx').on(t.provinceCode, t.issuedAt),
+    index('documents_commune_idx').on(t.communeCode, t.issuedAt),
+    index('documents_dossier_idx').on(t.dossierCode),
+  ],
+);
