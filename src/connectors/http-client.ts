@@ -70,6 +70,14 @@ export interface HttpResponse {
 
 export type CircuitStateName = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
 
+/** cockatiel's enum reverse-maps to 'Open', 'HalfOpen'…, not to the names the hub reports. */
+const CIRCUIT_STATE_NAMES: Readonly<Record<CircuitState, CircuitStateName>> = {
+  [CircuitState.Closed]: 'CLOSED',
+  [CircuitState.Open]: 'OPEN',
+  [CircuitState.HalfOpen]: 'HALF_OPEN',
+  [CircuitState.Isolated]: 'ISOLATED',
+};
+
 export interface CallStats {
   calls: number;
   errors: number;
@@ -112,14 +120,18 @@ export class HttpClient {
       connectTimeout: this.options.timeoutMs,
     });
     this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof ConnectorError && error.transient),
+      // The timeout policy sits inside the breaker and rejects with its own TaskCancelledError, not
+      // a ConnectorError; without counting it a system that hangs would never open the breaker.
+      handleWhen(
+        (error) => (error instanceof ConnectorError && error.transient) || error instanceof TaskCancelledError,
+      ),
       {
         halfOpenAfter: this.options.breakerHalfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
       },
     );
     this.breaker.onStateChange((state) => {
-      this.logger.warn({ system: this.system, circuit: CircuitState[state] }, 'circuit state changed');
+      this.logger.warn({ system: this.system, circuit: CIRCUIT_STATE_NAMES[state] }, 'circuit state changed');
     });
     this.policy = wrap(
       bulkhead(this.options.concurrency, this.options.queueLimit),
@@ -177,7 +189,7 @@ export class HttpClient {
       lastSuccessAt: this.lastSuccessAt,
       lastError: this.lastError,
       p95LatencyMs: this.p95(),
-      circuit: CircuitState[this.breaker.state] as CircuitStateName,
+      circuit: CIRCUIT_STATE_NAMES[this.breaker.state],
     };
   }
 

@@ -1,0 +1,127 @@
+import type { DossierStatus } from '../../domain/dossier-status.js';
+import { isCalendarDate } from '../../domain/vietnam-calendar.js';
+import type { DossierObservation } from '../connector.js';
+import type { ProvincialDossierRecord } from './payloads.js';
+
+/**
+ * `TrangThaiHoSo` of the one-stop-shop system → canonical status. The provincial system speaks
+ * the national codes 1–10 (VIETNAM-EGOV.md §2.1), so the table is the identity on meanings; it
+ * is still a table, so a vendor's extra code (0 "interoperating", 11…) is visibly unmapped.
+ */
+export const PROVINCIAL_STATUS_BY_CODE: Readonly<Record<number, DossierStatus>> = {
+  1: 'SUBMITTED',
+  2: 'RECEIVED',
+  3: 'REJECTED',
+  4: 'PROCESSING',
+  5: 'SUPPLEMENT_REQUESTED',
+  6: 'AWAITING_FINANCIAL_OBLIGATION',
+  7: 'WITHDRAWN',
+  8: 'SUSPENDED',
+  9: 'RESOLVED',
+  10: 'RESULT_RETURNED',
+};
+
+/** Canonical status → `TrangThaiHoSo`, for write-backs. */
+export const PROVINCIAL_CODE_BY_STATUS: Readonly<Record<DossierStatus, number>> = {
+  SUBMITTED: 1,
+  RECEIVED: 2,
+  REJECTED: 3,
+  PROCESSING: 4,
+  SUPPLEMENT_REQUESTED: 5,
+  AWAITING_FINANCIAL_OBLIGATION: 6,
+  WITHDRAWN: 7,
+  SUSPENDED: 8,
+  RESOLVED: 9,
+  RESULT_RETURNED: 10,
+};
+
+/** The canonical status of a native code, or null when the code has no canonical meaning. */
+export function provincialStatus(code: number): DossierStatus | null {
+  return Object.hasOwn(PROVINCIAL_STATUS_BY_CODE, code) ? (PROVINCIAL_STATUS_BY_CODE[code] ?? null) : null;
+}
+
+/** Vietnam keeps UTC+7 all year; the system writes wall-clock times without an offset. */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/** `yyyyMMddHHmmss` on a Vietnamese wall clock (milliseconds are dropped). */
+export function formatVietnamTimestamp(instant: Date): string {
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('cannot format an invalid Date');
+  const iso = new Date(time + VIETNAM_OFFSET_MS).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+
+/** The instant of a `yyyyMMddHHmmss` Vietnam-time stamp, or null when it is not a real date and time. */
+export function parseVietnamTimestamp(text: string): Date | null {
+  const ms = vietnamTimestampMs(text);
+  return ms === null ? null : new Date(ms);
+}
+
+/**
+ * Digit by digit rather than by regular expression and Date parsing: every record of a change
+ * feed carries up to seven stamps, and a million-dossier feed reads them all.
+ */
+function vietnamTimestampMs(text: string): number | null {
+  if (text.length !== 14) return null;
+  for (let index = 0; index < 14; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return null;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 4, 2);
+  const day = digits(text, 6, 2);
+  const hour = digits(text, 8, 2);
+  const minute = digits(text, 10, 2);
+  const second = digits(text, 12, 2);
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - VIETNAM_OFFSET_MS;
+}
+
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index += 1) value = value * 10 + text.charCodeAt(index) - 48;
+  return value;
+}
+
+/** True for a valid stamp, or for the empty string the system sends for "no date". */
+export function isVietnamTimestampOrEmpty(text: string): boolean {
+  return text === '' || vietnamTimestampMs(text) !== null;
+}
+
+/** True for a valid stamp. */
+export function isVietnamTimestamp(text: string): boolean {
+  return vietnamTimestampMs(text) !== null;
+}
+
+/** The provincial system's view of a dossier in canonical terms. */
+export function toObservation(record: ProvincialDossierRecord): DossierObservation {
+  return {
+    system: 'provincial',
+    dossierCode: record.MaHoSo,
+    // The one-stop shop keys dossiers by the national code itself.
+    nativeId: null,
+    procedureCode: record.MaTTHC,
+    communeCode: record.MaXa,
+    provinceCode: record.MaTinh,
+    applicantPersonalId: record.SoGiayToChuHoSo === '' ? null : record.SoGiayToChuHoSo,
+    nativeStatus: String(record.TrangThaiHoSo),
+    status: provincialStatus(record.TrangThaiHoSo),
+    receivedAt: optionalTimestamp(record.NgayTiepNhan),
+    dueAt: optionalTimestamp(record.NgayHenTra),
+    finishedAt: optionalTimestamp(record.NgayKetThucXuLy),
+    returnedAt: optionalTimestamp(record.NgayTra),
+    updatedAt: requiredTimestamp(record.NgayCapNhat),
+    sourceVersion: String(record.PhienBan),
+  };
+}
+
+function optionalTimestamp(text: string): Date | null {
+  return text === '' ? null : requiredTimestamp(text);
+}
+
+function requiredTimestamp(text: string): Date {
+  const instant = parseVietnamTimestamp(text);
+  // The payload schema admits only valid stamps, so this is a caller passing an unchecked record.
+  if (!instant) throw new RangeError(`'${text}' is not a yyyyMMddHHmmss timestamp`);
+  return instant;
+}

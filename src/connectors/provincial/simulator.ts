@@ -1,0 +1,418 @@
+import { STATUS_CODE, statusFromCode, type DossierStatus } from '../../domain/dossier-status.js';
+import { canReach, isTerminal } from '../../domain/status-transitions.js';
+import type { DemoDataset, DemoDossier } from '../demo/demo-dataset.js';
+import { forwardStep } from '../demo/forward-steps.js';
+import { dueDate } from '../demo/vietnam-calendar.js';
+import { visibleTimes } from '../demo/visible-times.js';
+import { SimulatorServer, json, seededRandom, type SimRequest, type SimResponse } from '../simulator-kit.js';
+import { formatVietnamTimestamp, parseVietnamTimestamp } from './mapping.js';
+import {
+  PROVINCIAL_ERROR_CODES,
+  PROVINCIAL_MAX_PAGE,
+  lookupRequestSchema,
+  statusWriteRequestSchema,
+  type ProvincialDossierRecord,
+  type StatusWriteRequest,
+} from './payloads.js';
+
+export interface ProvincialSimulatorOptions {
+  dataset: DemoDataset;
+  seed: number;
+  /** The system's clock; changes are stamped with it, kept strictly increasing. */
+  clock?: () => Date;
+}
+
+/** One dossier moved by `advance`. */
+export interface AdvancedDossier {
+  dossierCode: string;
+  from: DossierStatus;
+  to: DossierStatus;
+}
+
+export interface ProvincialSimulator {
+  server: SimulatorServer;
+  /** Moves up to `count` distinct open dossiers one step forward; each step enters the change feed. */
+  advance(count: number): AdvancedDossier[];
+  /** The status the system holds, or null when it has no such dossier. */
+  statusOf(dossierCode: string): DossierStatus | null;
+}
+
+/**
+ * The provincial one-stop-shop system (Hệ thống thông tin giải quyết TTHC cấp tỉnh), serving:
+ * - `GET  /api/v1/hoso/thaydoi?MaTinh=96&ConTro=<opaque>&SoLuong=500` — change feed of a province
+ *   in change-sequence order. A dossier changed twice appears once, at its latest change, so a
+ *   reader resuming from any cursor sees every dossier's current state exactly once.
+ * - `POST /api/v1/hoso/tracuu {DanhSachMaHoSo}` — lookup of at most 100 codes; unknown ones are absent.
+ * - `POST /api/v1/hoso/{MaHoSo}/trangthai {TrangThaiHoSo, MaYeuCau, LyDo, ThoiDiem}` — status
+ *   write-back, idempotent by MaYeuCau; accepted when the new status can legally follow the
+ *   current one in one or more steps (the hub corrects a lagging copy to where the dossier is).
+ * - `GET  /api/v1/suckhoe` — health.
+ */
+export function createProvincialSimulator(options: ProvincialSimulatorOptions): ProvincialSimulator {
+  const office = new OneStopShop(options);
+  const server = new SimulatorServer('provincial', (req) => office.handle(req), options.seed);
+  return {
+    server,
+    advance: (count) => office.advance(count),
+    statusOf: (code) => office.statusOf(code),
+  };
+}
+
+interface HoSo {
+  readonly dossier: DemoDossier;
+  status: DossierStatus;
+  receivedAtMs: number | null;
+  dueAtMs: number | null;
+  finishedAtMs: number | null;
+  returnedAtMs: number | null;
+  version: number;
+  updatedAtMs: number;
+  /** Sequence number of the latest change; older feed entries for this dossier are skipped. */
+  sequence: number;
+  /** Index in the list of open dossiers, or -1 when final. */
+  openSlot: number;
+}
+
+/** One province's change feed: entries in sequence order, a dossier once per change. */
+interface Feed {
+  sequences: number[];
+  entries: HoSo[];
+}
+
+interface WriteRecord {
+  dossierCode: string;
+  status: number;
+  reply: { MaHoSo: string; TrangThaiHoSo: number; PhienBan: number };
+}
+
+const CURSOR = /^v1\.(\d{2})\.(\d+)$/;
+/** Statuses a dossier reaches only once an officer has received it (not refused or withdrawn at intake). */
+const IMPLIES_RECEIPT = new Set<DossierStatus>([
+  'RECEIVED',
+  'PROCESSING',
+  'SUPPLEMENT_REQUESTED',
+  'AWAITING_FINANCIAL_OBLIGATION',
+  'SUSPENDED',
+  'RESOLVED',
+  'RESULT_RETURNED',
+]);
+
+class OneStopShop {
+  private readonly byCode = new Map<string, HoSo>();
+  private readonly feeds = new Map<string, Feed>();
+  private readonly open: HoSo[] = [];
+  private readonly writes = new Map<string, WriteRecord>();
+  private readonly processingDays = new Map<string, number>();
+  private readonly random: () => number;
+  private readonly clock: () => Date;
+  private sequence = 0;
+  private lastStampMs = 0;
+
+  constructor(options: ProvincialSimulatorOptions) {
+    this.random = seededRandom(options.seed ^ 0x9e3779b9);
+    this.clock = options.clock ?? (() => new Date());
+    for (const procedure of options.dataset.procedures) this.processingDays.set(procedure.code, procedure.processingDays);
+
+    const records: HoSo[] = [];
+    for (const dossier of options.dataset.dossiers) {
+      const copy = dossier.provincial;
+      if (!copy) continue;
+      const times = visibleTimes(dossier, copy.status);
+      records.push({
+        dossier,
+        status: copy.status,
+        ...times,
+        // One version per recorded step of the history the demo data implies (filed, received, decided, returned).
+        version: 1 + [times.receivedAtMs, times.finishedAtMs, times.returnedAtMs].filter((t) => t !== null).length,
+        updatedAtMs: copy.updatedAtMs,
+        sequence: 0,
+        openSlot: -1,
+      });
+      this.lastStampMs = Math.max(this.lastStampMs, copy.updatedAtMs);
+    }
+    // The feed starts in the order the dossiers last changed, as the system's history would have it.
+    records.sort((a, b) => a.updatedAtMs - b.updatedAtMs || compareText(a.dossier.code, b.dossier.code));
+    for (const record of records) {
+      this.byCode.set(record.dossier.code, record);
+      this.append(record);
+      if (!isTerminal(record.status)) this.markOpen(record);
+    }
+  }
+
+  statusOf(code: string): DossierStatus | null {
+    return this.byCode.get(code)?.status ?? null;
+  }
+
+  advance(count: number): AdvancedDossier[] {
+    const picks = Math.min(Math.max(0, Math.floor(count)), this.open.length);
+    // A partial Fisher–Yates shuffle: the first `picks` slots become a uniform sample of open dossiers.
+    for (let slot = 0; slot < picks; slot += 1) {
+      const other = slot + Math.floor(this.random() * (this.open.length - slot));
+      this.swapOpen(slot, other);
+    }
+    const chosen = this.open.slice(0, picks);
+    const moved: AdvancedDossier[] = [];
+    for (const record of chosen) {
+      const from = record.status;
+      const to = forwardStep(from, this.random);
+      if (!to) continue;
+      this.change(record, to, this.tick());
+      moved.push({ dossierCode: record.dossier.code, from, to });
+    }
+    return moved;
+  }
+
+  handle(req: SimRequest): SimResponse {
+    const path = req.url.pathname;
+    if (path === '/api/v1/hoso/thaydoi') return req.method === 'GET' ? this.changes(req.url.searchParams) : methodNotAllowed();
+    if (path === '/api/v1/hoso/tracuu') return req.method === 'POST' ? this.lookup(req.body) : methodNotAllowed();
+    if (path === '/api/v1/suckhoe') return req.method === 'GET' ? this.health() : methodNotAllowed();
+    const write = /^\/api\/v1\/hoso\/([^/]+)\/trangthai$/.exec(path);
+    if (write?.[1] !== undefined) {
+      if (req.method !== 'POST') return methodNotAllowed();
+      const code = decodePathSegment(write[1]);
+      return code === null ? invalid('MaHoSo không hợp lệ') : this.writeStatus(code, req.body);
+    }
+    return failure(404, PROVINCIAL_ERROR_CODES.UNKNOWN_ENDPOINT, `Không tìm thấy đường dẫn ${path}`);
+  }
+
+  private changes(params: URLSearchParams): SimResponse {
+    const province = params.get('MaTinh') ?? '';
+    if (!/^\d{2}$/.test(province)) return invalid('MaTinh phải là mã tỉnh 2 chữ số');
+    const size = Number(params.get('SoLuong') ?? '100');
+    if (!Number.isInteger(size) || size < 1 || size > PROVINCIAL_MAX_PAGE) {
+      return invalid(`SoLuong phải từ 1 đến ${PROVINCIAL_MAX_PAGE}`);
+    }
+    let after = 0;
+    const token = params.get('ConTro');
+    if (token) {
+      const match = CURSOR.exec(Buffer.from(token, 'base64url').toString('utf8'));
+      if (!match || match[1] !== province) return invalid('ConTro không hợp lệ cho tỉnh này');
+      after = Number(match[2]);
+    }
+
+    const feed = this.feeds.get(province);
+    const items: ProvincialDossierRecord[] = [];
+    let last = after;
+    let more = false;
+    if (feed) {
+      let index = upperBound(feed.sequences, after);
+      for (; index < feed.entries.length; index += 1) {
+        const record = feed.entries[index] as HoSo;
+        const sequence = feed.sequences[index] ?? 0;
+        if (record.sequence !== sequence) continue;
+        if (items.length === size) {
+          more = true;
+          break;
+        }
+        items.push(this.render(record));
+        last = sequence;
+      }
+      // Superseded entries at the tail need not be read again: move past them.
+      if (!more) last = Math.max(last, feed.sequences.at(-1) ?? after);
+    }
+    return json(200, {
+      MaLoi: PROVINCIAL_ERROR_CODES.OK,
+      ThongBao: 'Thành công',
+      DuLieu: items,
+      ConTro: Buffer.from(`v1.${province}.${last}`, 'utf8').toString('base64url'),
+      ConDuLieu: more,
+    });
+  }
+
+  private lookup(body: string): SimResponse {
+    const parsed = lookupRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) return invalid(`DanhSachMaHoSo phải có từ 1 đến 100 mã hồ sơ`);
+    const items: ProvincialDossierRecord[] = [];
+    for (const code of new Set(parsed.data.DanhSachMaHoSo)) {
+      const record = this.byCode.get(code);
+      if (record) items.push(this.render(record));
+    }
+    return json(200, { MaLoi: PROVINCIAL_ERROR_CODES.OK, ThongBao: 'Thành công', DuLieu: items });
+  }
+
+  private writeStatus(code: string, body: string): SimResponse {
+    const record = this.byCode.get(code);
+    if (!record) return failure(404, PROVINCIAL_ERROR_CODES.NOT_FOUND, `Không tìm thấy hồ sơ ${code}`);
+    const parsed = statusWriteRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return invalid(`Dữ liệu không hợp lệ: ${issue ? `${issue.path.join('.') || 'body'} ${issue.message}` : 'body'}`);
+    }
+    const request = parsed.data;
+    const earlier = this.writes.get(request.MaYeuCau);
+    if (earlier) {
+      if (earlier.dossierCode !== code || earlier.status !== request.TrangThaiHoSo) {
+        return failure(409, PROVINCIAL_ERROR_CODES.REQUEST_ID_REUSED, 'MaYeuCau đã được dùng cho một yêu cầu khác');
+      }
+      return written(earlier.reply, true);
+    }
+    return this.applyWrite(record, request);
+  }
+
+  private applyWrite(record: HoSo, request: StatusWriteRequest): SimResponse {
+    const target = statusFromCode(request.TrangThaiHoSo);
+    if (!target) return invalid('TrangThaiHoSo phải từ 1 đến 10');
+    if (target !== record.status) {
+      if (!canReach(record.status, target)) {
+        return failure(
+          409,
+          PROVINCIAL_ERROR_CODES.ILLEGAL_STATUS_CHANGE,
+          `Không thể chuyển hồ sơ từ trạng thái ${STATUS_CODE[record.status]} sang ${request.TrangThaiHoSo}`,
+        );
+      }
+      const at = parseVietnamTimestamp(request.ThoiDiem)?.getTime() ?? this.tick();
+      this.change(record, target, at);
+    }
+    const reply = { MaHoSo: record.dossier.code, TrangThaiHoSo: STATUS_CODE[record.status], PhienBan: record.version };
+    this.writes.set(request.MaYeuCau, { dossierCode: record.dossier.code, status: request.TrangThaiHoSo, reply });
+    return written(reply, false);
+  }
+
+  private health(): SimResponse {
+    return json(200, {
+      MaLoi: PROVINCIAL_ERROR_CODES.OK,
+      ThongBao: 'Hệ thống hoạt động bình thường',
+      DuLieu: { TrangThai: 'HoatDong', ThoiDiem: formatVietnamTimestamp(this.clock()) },
+    });
+  }
+
+  /** Applies a new status with the dates it implies, at `atMs` on the dossier's own timeline. */
+  private change(record: HoSo, status: DossierStatus, atMs: number): void {
+    record.status = status;
+    if (IMPLIES_RECEIPT.has(status) && record.receivedAtMs === null) {
+      record.receivedAtMs = atMs;
+      record.dueAtMs = dueDate(atMs, this.processingDays.get(record.dossier.procedureCode) ?? 1);
+    }
+    if (status === 'RESOLVED' || status === 'WITHDRAWN' || status === 'REJECTED') record.finishedAtMs = atMs;
+    if (status === 'RESULT_RETURNED') {
+      record.finishedAtMs ??= atMs;
+      record.returnedAtMs = atMs;
+    }
+    record.version += 1;
+    record.updatedAtMs = this.tick();
+    this.append(record);
+    if (isTerminal(status) && record.openSlot >= 0) this.markClosed(record);
+  }
+
+  private append(record: HoSo): void {
+    this.sequence += 1;
+    record.sequence = this.sequence;
+    const province = record.dossier.provinceCode;
+    let feed = this.feeds.get(province);
+    if (!feed) {
+      feed = { sequences: [], entries: [] };
+      this.feeds.set(province, feed);
+    }
+    feed.sequences.push(this.sequence);
+    feed.entries.push(record);
+  }
+
+  /** The system clock, strictly increasing so the feed's dates never go backwards. */
+  private tick(): number {
+    this.lastStampMs = Math.max(this.clock().getTime(), this.lastStampMs + 1);
+    return this.lastStampMs;
+  }
+
+  private markOpen(record: HoSo): void {
+    record.openSlot = this.open.length;
+    this.open.push(record);
+  }
+
+  private markClosed(record: HoSo): void {
+    const slot = record.openSlot;
+    this.swapOpen(slot, this.open.length - 1);
+    this.open.pop();
+    record.openSlot = -1;
+  }
+
+  private swapOpen(a: number, b: number): void {
+    const first = this.open[a];
+    const second = this.open[b];
+    if (!first || !second) return;
+    this.open[a] = second;
+    this.open[b] = first;
+    second.openSlot = a;
+    first.openSlot = b;
+  }
+
+  private render(record: HoSo): ProvincialDossierRecord {
+    const { dossier } = record;
+    return {
+      MaHoSo: dossier.code,
+      MaTTHC: dossier.procedureCode,
+      TenTTHC: dossier.procedureName,
+      MaDonVi: dossier.agencyId,
+      MaXa: dossier.communeCode,
+      MaTinh: dossier.provinceCode,
+      ChuHoSo: dossier.applicantName,
+      SoGiayToChuHoSo: dossier.applicantPersonalId,
+      LoaiDinhDanh: '1',
+      KenhThucHien: dossier.channel,
+      TrangThaiHoSo: STATUS_CODE[record.status],
+      NgayNopHoSo: stamp(dossier.submittedAtMs),
+      NgayTiepNhan: stamp(record.receivedAtMs),
+      NgayHenTra: stamp(record.dueAtMs),
+      NgayKetThucXuLy: stamp(record.finishedAtMs),
+      NgayTra: stamp(record.returnedAtMs),
+      PhienBan: record.version,
+      NgayCapNhat: stamp(record.updatedAtMs),
+    };
+  }
+}
+
+function stamp(ms: number | null): string {
+  return ms === null ? '' : formatVietnamTimestamp(new Date(ms));
+}
+
+function written(reply: WriteRecord['reply'], replay: boolean): SimResponse {
+  return json(200, {
+    MaLoi: PROVINCIAL_ERROR_CODES.OK,
+    ThongBao: replay ? 'Yêu cầu đã được xử lý trước đó' : 'Cập nhật trạng thái thành công',
+    DuLieu: { ...reply, DaXuLy: replay },
+  });
+}
+
+function failure(status: number, code: string, message: string): SimResponse {
+  return json(status, { MaLoi: code, ThongBao: message });
+}
+
+function invalid(message: string): SimResponse {
+  return failure(400, PROVINCIAL_ERROR_CODES.INVALID_REQUEST, message);
+}
+
+function methodNotAllowed(): SimResponse {
+  return failure(405, PROVINCIAL_ERROR_CODES.UNKNOWN_ENDPOINT, 'Phương thức không được hỗ trợ');
+}
+
+function decodePathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** First index whose value is greater than `value` in an ascending array. */
+function upperBound(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((values[middle] ?? 0) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { DOSSIER_STATUSES, STATUS_CODE } from '../../../src/domain/dossier-status.js';
+import {
+  PROVINCIAL_CODE_BY_STATUS,
+  PROVINCIAL_STATUS_BY_CODE,
+  formatVietnamTimestamp,
+  parseVietnamTimestamp,
+  provincialStatus,
+  toObservation as provincialObservation,
+} from '../../../src/connectors/provincial/mapping.js';
+import { provincialDossierSchema, type ProvincialDossierRecord } from '../../../src/connectors/provincial/payloads.js';
+import {
+  START_POSITION,
+  decodeChangeCursor,
+  encodeChangeCursor,
+  isAfter,
+} from '../../../src/connectors/specialized/change-cursor.js';
+import {
+  SPECIALIZED_STATUS_BY_WORD,
+  formatSpecializedTime,
+  parseSpecializedTime,
+  specializedStatus,
+  specializedWord,
+  toObservation as specializedObservation,
+} from '../../../src/connectors/specialized/mapping.js';
+import { specializedCaseSchema, type SpecializedCase } from '../../../src/connectors/specialized/payloads.js';
+
+function provincialRecord(overrides: Partial<ProvincialDossierRecord> = {}): ProvincialDossierRecord {
+  return {
+    MaHoSo: '000.00.37.H96-260227-0004',
+    MaTTHC: '1.001193',
+    TenTTHC: 'Đăng ký khai sinh',
+    MaDonVi: '000.00.37.H96',
+    MaXa: '32248',
+    MaTinh: '96',
+    ChuHoSo: 'Nguyễn Thị Lan',
+    SoGiayToChuHoSo: '096190012345',
+    LoaiDinhDanh: '1',
+    KenhThucHien: 1,
+    TrangThaiHoSo: 4,
+    NgayNopHoSo: '20260227081500',
+    NgayTiepNhan: '20260227081500',
+    NgayHenTra: '20260302170000',
+    NgayKetThucXuLy: '',
+    NgayTra: '',
+    PhienBan: 3,
+    NgayCapNhat: '20260227093000',
+    ...overrides,
+  };
+}
+
+function specializedCase(overrides: Partial<SpecializedCase> = {}): SpecializedCase {
+  return {
+    caseId: 'HT-2026-0001234',
+    nationalDossierCode: '000.00.37.H96-260227-0004',
+    procedureCode: '1.001193',
+    procedureName: 'Đăng ký khai sinh',
+    provinceCode: '96',
+    communeCode: '32248',
+    receivingAgencyId: '000.00.37.H96',
+    applicant: { fullName: 'Nguyễn Thị Lan', personalId: '096190012345' },
+    status: 'approved',
+    receivedAt: '2026-02-27T08:15:00.000+07:00',
+    dueAt: '2026-03-02T17:00:00.000+07:00',
+    decidedAt: '2026-02-27T15:40:12.000+07:00',
+    deliveredAt: null,
+    updatedAt: '2026-02-27T15:42:01.000+07:00',
+    revision: 4,
+    ...overrides,
+  };
+}
+
+describe('provincial mapping', () => {
+  it('maps the ten national codes both ways, agreeing with the canonical codes', () => {
+    for (const status of DOSSIER_STATUSES) {
+      expect(PROVINCIAL_CODE_BY_STATUS[status]).toBe(STATUS_CODE[status]);
+      expect(PROVINCIAL_STATUS_BY_CODE[STATUS_CODE[status]]).toBe(status);
+      expect(provincialStatus(STATUS_CODE[status])).toBe(status);
+    }
+  });
+
+  it('maps a code outside 1–10 to no canonical status', () => {
+    expect(provincialStatus(0)).toBeNull();
+    expect(provincialStatus(11)).toBeNull();
+    expect(provincialStatus(-1)).toBeNull();
+  });
+
+  it('writes and reads yyyyMMddHHmmss on the Vietnamese wall clock', () => {
+    expect(formatVietnamTimestamp(new Date('2026-02-27T09:21:16.789Z'))).toBe('20260227162116');
+    expect(formatVietnamTimestamp(new Date('2025-12-31T17:00:00Z'))).toBe('20260101000000');
+    expect(parseVietnamTimestamp('20260227162116')?.toISOString()).toBe('2026-02-27T09:21:16.000Z');
+    expect(parseVietnamTimestamp('20260101000000')?.toISOString()).toBe('2025-12-31T17:00:00.000Z');
+  });
+
+  it('refuses timestamps that are not real dates and times', () => {
+    for (const text of ['', '20260231120000', '20261301000000', '20260227246000', '2026022716211', '2026-02-27T16:21']) {
+      expect(parseVietnamTimestamp(text)).toBeNull();
+    }
+  });
+
+  it('turns a record into an observation with empty dates as null', () => {
+    const observation = provincialObservation(provincialRecord());
+    expect(observation).toEqual({
+      system: 'provincial',
+      dossierCode: '000.00.37.H96-260227-0004',
+      nativeId: null,
+      procedureCode: '1.001193',
+      communeCode: '32248',
+      provinceCode: '96',
+      applicantPersonalId: '096190012345',
+      nativeStatus: '4',
+      status: 'PROCESSING',
+      receivedAt: new Date('2026-02-27T01:15:00Z'),
+      dueAt: new Date('2026-03-02T10:00:00Z'),
+      finishedAt: null,
+      returnedAt: null,
+      updatedAt: new Date('2026-02-27T02:30:00Z'),
+      sourceVersion: '3',
+    });
+  });
+
+  it('keeps an unknown native status as observed, with no canonical status', () => {
+    const observation = provincialObservation(provincialRecord({ TrangThaiHoSo: 0 }));
+    expect(observation.status).toBeNull();
+    expect(observation.nativeStatus).toBe('0');
+  });
+
+  it('reads an applicant without a personal id as null', () => {
+    expect(provincialObservation(provincialRecord({ SoGiayToChuHoSo: '' })).applicantPersonalId).toBeNull();
+  });
+
+  it('rejects a record whose status is a string or whose date is not a timestamp', () => {
+    expect(provincialDossierSchema.safeParse(provincialRecord()).success).toBe(true);
+    expect(provincialDossierSchema.safeParse({ ...provincialRecord(), TrangThaiHoSo: '4' }).success).toBe(false);
+    expect(provincialDossierSchema.safeParse(provincialRecord({ NgayHenTra: '2026-03-02' })).success).toBe(false);
+    expect(provincialDossierSchema.safeParse(provincialRecord({ NgayCapNhat: '' })).success).toBe(false);
+  });
+});
+
+describe('specialized mapping', () => {
+  it('gives every canonical status but SUBMITTED exactly one word', () => {
+    const words = Object.keys(SPECIALIZED_STATUS_BY_WORD);
+    expect(new Set(Object.values(SPECIALIZED_STATUS_BY_WORD)).size).toBe(words.length);
+    for (const status of DOSSIER_STATUSES) {
+      const word = specializedWord(status);
+      if (status === 'SUBMITTED') expect(word).toBeNull();
+      else expect(word !== null && specializedStatus(word)).toBe(status);
+    }
+  });
+
+  it('maps an unknown word, even one on Object’s prototype, to no canonical status', () => {
+    for (const word of ['archived', 'constructor', 'toString', 'APPROVED', '']) expect(specializedStatus(word)).toBeNull();
+  });
+
+  it('writes ISO 8601 with milliseconds and the Vietnam offset, and reads any offset', () => {
+    expect(formatSpecializedTime(new Date('2026-02-27T09:21:16.5Z'))).toBe('2026-02-27T16:21:16.500+07:00');
+    expect(parseSpecializedTime('2026-02-27T16:21:16.500+07:00')?.toISOString()).toBe('2026-02-27T09:21:16.500Z');
+    expect(parseSpecializedTime('2026-02-27T09:21:16Z')?.toISOString()).toBe('2026-02-27T09:21:16.000Z');
+    for (const text of ['2026-02-27T16:21:16', '2026-02-27 16:21:16+07:00', '2026-02-30T16:21:16+07:00', '2026-02-27T24:00:00Z', 'yesterday']) {
+      expect(parseSpecializedTime(text)).toBeNull();
+    }
+  });
+
+  it('turns a case into an observation keyed by the national code, with the case id as native id', () => {
+    const observation = specializedObservation(specializedCase());
+    expect(observation).toEqual({
+      system: 'specialized',
+      dossierCode: '000.00.37.H96-260227-0004',
+      nativeId: 'HT-2026-0001234',
+      procedureCode: '1.001193',
+      communeCode: '32248',
+      provinceCode: '96',
+      applicantPersonalId: '096190012345',
+      nativeStatus: 'approved',
+      status: 'RESOLVED',
+      receivedAt: new Date('2026-02-27T01:15:00Z'),
+      dueAt: new Date('2026-03-02T10:00:00Z'),
+      finishedAt: new Date('2026-02-27T08:40:12Z'),
+      returnedAt: null,
+      updatedAt: new Date('2026-02-27T08:42:01Z'),
+      sourceVersion: '4',
+    });
+  });
+
+  it('keeps an unknown word as observed, with no canonical status', () => {
+    const observation = specializedObservation(specializedCase({ status: 'transferred_to_province' }));
+    expect(observation.status).toBeNull();
+    expect(observation.nativeStatus).toBe('transferred_to_province');
+  });
+
+  it('rejects a case with a timestamp that has no offset', () => {
+    expect(specializedCaseSchema.safeParse(specializedCase()).success).toBe(true);
+    expect(specializedCaseSchema.safeParse(specializedCase({ updatedAt: '2026-02-27T15:42:01' })).success).toBe(false);
+    expect(specializedCaseSchema.safeParse({ ...specializedCase(), revision: '4' }).success).toBe(false);
+  });
+});
+
+describe('specialized change cursor', () => {
+  it('round-trips a position through an opaque string', () => {
+    const position = { updatedAtMs: 1_772_180_521_000, caseId: 'HT-2026-0001234' };
+    const cursor = encodeChangeCursor(position);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeChangeCursor(cursor)).toEqual(position);
+  });
+
+  it('refuses a string it did not issue', () => {
+    for (const cursor of ['', 'not-a-cursor', Buffer.from('{"v":2,"t":1,"c":""}').toString('base64url')]) {
+      expect(() => decodeChangeCursor(cursor)).toThrow(RangeError);
+    }
+  });
+
+  it('orders cases by timestamp, then by case id within one timestamp', () => {
+    const position = { updatedAtMs: 1_000, caseId: 'HT-2026-0000005' };
+    expect(isAfter(1_001, 'HT-2026-0000001', position)).toBe(true);
+    expect(isAfter(1_000, 'HT-2026-0000006', position)).toBe(true);
+    expect(isAfter(1_000, 'HT-2026-0000005', position)).toBe(false);
+    expect(isAfter(1_000, 'HT-2026-0000004', position)).toBe(false);
+    expect(isAfter(999, 'HT-2026-0000009', position)).toBe(false);
+    expect(isAfter(1, '', START_POSITION)).toBe(true);
+  });
+});
