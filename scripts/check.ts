@@ -42,12 +42,18 @@ async function migrationDrift(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'lienthong-migrations-'));
   try {
     await cp(join(root, 'migrations'), scratch, { recursive: true });
-    const before = (await readdir(scratch)).sort();
-    const result = spawnSync(
-      'npx',
-      ['drizzle-kit', 'generate', '--dialect', 'postgresql', '--schema', './src/db/schema.ts', '--out', scratch, '--name', 'drift'],
-      { cwd: root, encoding: 'utf8', env: process.env },
+    const before = [...(await readdir(scratch)), 'drizzle.drift.config.ts'].sort();
+    // The schema files are the ones drizzle.config.ts lists; only the output folder differs.
+    const config = join(scratch, 'drizzle.drift.config.ts');
+    await writeFile(
+      config,
+      `import base from ${JSON.stringify(join(root, 'drizzle.config.ts'))};\nexport default { ...base, out: ${JSON.stringify(scratch)} };\n`,
     );
+    const result = spawnSync('npx', ['drizzle-kit', 'generate', '--config', config, '--name', 'drift'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: process.env,
+    });
     const after = (await readdir(scratch)).sort();
     const added = after.filter((f) => !before.includes(f));
     if (result.status !== 0) {

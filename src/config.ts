@@ -33,6 +33,11 @@ export const configSchema = z.object({
   /** Agency system base URLs; any left unset is served by its simulator with demo data. */
   PROVINCIAL_URL: optionalUrl,
   SPECIALIZED_URL: optionalUrl,
+  POPULATION_URL: optionalUrl,
+  CIVIL_REGISTRATION_URL: optionalUrl,
+  NATIONAL_PORTAL_URL: optionalUrl,
+  PARTY_DOCUMENTS_URL: optionalUrl,
+  GOVERNMENT_DOCUMENTS_URL: optionalUrl,
   /** Seed and size of the simulators' demo data. */
   DEMO_SEED: z.coerce.number().int().default(20250701),
   DEMO_DOSSIERS: z.coerce.number().int().min(10).max(2_000_000).default(2400),
@@ -44,6 +49,8 @@ export const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^\d{2}$/, 'province codes are two digits'))),
   /** Interval of the per-province reconciliation schedule, in seconds. */
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  /** Interval of the per-province pull of both document systems' change feeds, in seconds. */
+  DOCUMENT_SYNC_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   /** Time limit of one call to an agency system, in milliseconds. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   /** Which parts run in this process: everything, only the API, or only the workers. */

@@ -2,7 +2,10 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { fileURLToPath } from 'node:url';
-import * as schema from './schema.js';
+import * as ingestSchema from './ingest.schema.js';
+import * as coreSchema from './schema.js';
+
+const schema = { ...coreSchema, ...ingestSchema };
 
 export type Database = PostgresJsDatabase<typeof schema>;
 

@@ -1,4 +1,3 @@
-import type { Sql } from 'postgres';
 import type { DossierObservation } from '../connectors/connector.js';
 import type { Tx } from './client.js';
 
@@ -7,8 +6,6 @@ import type { Tx } from './client.js';
  * (by the system's own change time), so a late page never overwrites a newer state.
  */
 export class ObservationRepository {
-  constructor(private readonly sql: Sql) {}
-
   /** Upserts a page of observations and the dossiers they describe, in the caller's transaction. */
   async upsertMany(tx: Tx, items: readonly DossierObservation[]): Promise<void> {
     if (items.length === 0) return;
@@ -76,17 +73,6 @@ export class ObservationRepository {
           returned_at = coalesce(dossiers.returned_at, excluded.returned_at),
           updated_at = now()`;
     }
-  }
-
-  async cursor(system: string, scope: string): Promise<string | null> {
-    const [row] = await this.sql<{ cursor: string }[]>`select cursor from sync_cursors where system = ${system} and scope = ${scope}`;
-    return row?.cursor ?? null;
-  }
-
-  async saveCursor(tx: Tx, system: string, scope: string, cursor: string): Promise<void> {
-    await tx`
-      insert into sync_cursors (system, scope, cursor) values (${system}, ${scope}, ${cursor})
-      on conflict (system, scope) do update set cursor = excluded.cursor, updated_at = now()`;
   }
 }
 

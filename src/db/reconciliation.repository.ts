@@ -2,11 +2,14 @@ import type { Sql } from 'postgres';
 import type { Tx } from './client.js';
 import type { RunSourceRecord, RunStatus } from './schema.js';
 
+/** SCHEDULE and REQUEST runs cover a province; PUSH runs the dossiers a push just changed. */
+export type RunTrigger = 'SCHEDULE' | 'REQUEST' | 'PUSH';
+
 export interface RunRow {
   id: string;
   jobId: string;
   provinceCode: string;
-  trigger: 'SCHEDULE' | 'REQUEST';
+  trigger: RunTrigger;
   status: RunStatus;
   requestedBy: string | null;
   createdAt: Date;
@@ -48,7 +51,7 @@ const RUN_COLUMNS = `id, job_id as "jobId", province_code as "provinceCode", tri
 export class ReconciliationRepository {
   constructor(private readonly sql: Sql) {}
 
-  async createRun(input: { jobId: string; provinceCode: string; trigger: 'SCHEDULE' | 'REQUEST'; requestedBy: string | null }): Promise<RunRow> {
+  async createRun(input: { jobId: string; provinceCode: string; trigger: RunTrigger; requestedBy: string | null }): Promise<RunRow> {
     const [row] = await this.sql.unsafe<RunRow[]>(
       `insert into reconciliation_runs (job_id, province_code, trigger, requested_by) values ($1, $2, $3, $4)
        on conflict (job_id) do update set job_id = excluded.job_id
@@ -117,9 +120,13 @@ export class ReconciliationRepository {
     );
   }
 
-  /** Dossiers of a province where the two systems differ or one lacks the dossier: the diff, in SQL. */
-  async diffProvince(provinceCode: string): Promise<{ rows: DiffRow[]; compared: number }> {
-    const [count] = await this.sql<{ n: number }[]>`select count(*)::int as n from dossiers where province_code = ${provinceCode}`;
+  /**
+   * Dossiers of a province where the two systems differ or one lacks the dossier: the diff, in
+   * SQL. With `codes`, only those dossiers of the province (a per-dossier run after a push).
+   */
+  async diffProvince(provinceCode: string, codes?: readonly string[]): Promise<{ rows: DiffRow[]; compared: number }> {
+    const only = codes ? this.sql`and d.code = any(${codes as string[]})` : this.sql``;
+    const [count] = await this.sql<{ n: number }[]>`select count(*)::int as n from dossiers d where d.province_code = ${provinceCode} ${only}`;
     const raw = await this.sql<
       {
         code: string;
@@ -139,7 +146,7 @@ export class ReconciliationRepository {
       from dossiers d
       left join observations p on p.dossier_code = d.code and p.system = 'provincial'
       left join observations s on s.dossier_code = d.code and s.system = 'specialized'
-      where d.province_code = ${provinceCode}
+      where d.province_code = ${provinceCode} ${only}
         and (p.dossier_code is null or s.dossier_code is null
              or p.status is distinct from s.status or p.status is null)`;
     const rows = raw.map((r) => ({
@@ -155,7 +162,8 @@ export class ReconciliationRepository {
   /**
    * Records a run's findings in one transaction: open or refresh each mismatch, link it to the
    * run, resolve the open ones of the province this run no longer finds, and set each dossier's
-   * canonical status and mismatch flag.
+   * canonical status and mismatch flag. With `codes`, the run covered only those dossiers, and
+   * only their mismatches, statuses and flags are touched.
    */
   async recordFindings(
     tx: Tx,
@@ -163,7 +171,9 @@ export class ReconciliationRepository {
     provinceCode: string,
     findings: readonly FindingInput[],
     statuses: ReadonlyArray<{ code: string; status: string | null }>,
+    codes?: readonly string[],
   ): Promise<void> {
+    const only = (column: string) => (codes ? tx`and ${tx(column)} = any(${codes as string[]})` : tx``);
     // Serialises the write phase of concurrent runs of one province.
     await tx`select pg_advisory_xact_lock(hashtext(${`reconcile:${provinceCode}`}))`;
     if (findings.length > 0) {
@@ -197,12 +207,12 @@ export class ReconciliationRepository {
     }
     await tx`
       update mismatches set state = 'RESOLVED', resolved_at = now()
-      where province_code = ${provinceCode} and state = 'OPEN' and last_run_id <> ${runId}`;
+      where province_code = ${provinceCode} and state = 'OPEN' and last_run_id <> ${runId} ${only('dossier_code')}`;
     // Dossiers on which the systems agree take their common status; the others the derived one.
     await tx`
       update dossiers d set status = p.status, updated_at = now()
       from observations p
-      where d.province_code = ${provinceCode} and p.dossier_code = d.code and p.system = 'provincial'
+      where d.province_code = ${provinceCode} ${only('d.code')} and p.dossier_code = d.code and p.system = 'provincial'
         and p.status is not null and d.status is distinct from p.status
         and not exists (select 1 from observations s where s.dossier_code = d.code and s.system <> 'provincial'
                         and s.status is distinct from p.status)`;
@@ -215,7 +225,7 @@ export class ReconciliationRepository {
     await tx`
       update dossiers d set has_open_mismatch = m.open
       from (select d2.code, exists (select 1 from mismatches m where m.dossier_code = d2.code and m.state = 'OPEN') as open
-            from dossiers d2 where d2.province_code = ${provinceCode}) m
+            from dossiers d2 where d2.province_code = ${provinceCode} ${only('d2.code')}) m
       where d.code = m.code and d.has_open_mismatch is distinct from m.open`;
   }
 }

@@ -15,6 +15,8 @@ export const MISMATCH_CLASSES = [
   'MISSING_IN_PROVINCIAL',
   /** The one-stop shop received a dossier that never reached the specialized system. */
   'MISSING_IN_SPECIALIZED',
+  /** A system pushed a status that cannot legally follow the one it held: kept as observed, flagged. */
+  'ILLEGAL_TRANSITION',
 ] as const;
 
 export type MismatchClass = (typeof MISMATCH_CLASSES)[number];

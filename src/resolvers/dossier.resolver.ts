@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { DossierQuery, DossierRow } from '../db/dossier.repository.js';
 import { isDossierStatus } from '../domain/dossier-status.js';
 import { procedureByCode } from '../domain/procedures.js';
@@ -14,16 +15,26 @@ import {
 import { DossierFilter } from '../schema/dossier-filter.input.js';
 import { Dossier, DossierConnection } from '../schema/dossier.type.js';
 import { Observation } from '../schema/observation.type.js';
+import { Citizen } from '../schema/citizen.type.js';
+import { LookupPurpose } from '../schema/lookup-purpose.enum.js';
+import { loadCitizen, toCitizen, type CitizenRoot } from './citizen.resolver.js';
+import { selectedFields } from './selected-fields.js';
+
+/** A dossier as resolvers pass it on: the row's fields plus the applicant's id for nested reads. */
+export type DossierRoot = Omit<Dossier, 'observations' | 'applicant'> & { applicantPersonalId: string | null };
 
 const MAX_PAGE = 100;
 
 /** A connection that counts its total only when a client asks for it. */
-type LazyDossierConnection = Omit<DossierConnection, 'totalCount'> & { query: DossierQuery };
+type LazyDossierConnection = Omit<DossierConnection, 'totalCount' | 'edges'> & {
+  edges: Array<{ cursor: string; node: DossierRoot }>;
+  query: DossierQuery;
+};
 
 @Resolver(() => Dossier)
 export class DossierResolver {
   @Query(() => Dossier, { nullable: true, description: 'A dossier by its national code.' })
-  async dossier(@Ctx() ctx: RequestContext, @Arg('code', () => String) code: string): Promise<Dossier | null> {
+  async dossier(@Ctx() ctx: RequestContext, @Arg('code', () => String) code: string): Promise<DossierRoot | null> {
     const row = await ctx.services.dossiers.byCode(requireDossierCode(code));
     return row ? toDossier(row) : null;
   }
@@ -53,7 +64,7 @@ export class DossierResolver {
   }
 
   @FieldResolver(() => [Observation])
-  async observations(@Root() dossier: Dossier, @Ctx() ctx: RequestContext): Promise<Observation[]> {
+  async observations(@Root() dossier: DossierRoot, @Ctx() ctx: RequestContext): Promise<Observation[]> {
     const rows = await ctx.loaders.observations.load(dossier.code);
     return rows.map((o) => ({
       system: o.system,
@@ -66,6 +77,23 @@ export class DossierResolver {
       sourceVersion: o.sourceVersion,
       observedAt: o.observedAt,
     }));
+  }
+}
+
+@Resolver(() => Dossier)
+export class DossierApplicantResolver {
+  @FieldResolver(() => Citizen, { nullable: true })
+  async applicant(@Root() dossier: DossierRoot, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<CitizenRoot | null> {
+    if (!dossier.applicantPersonalId) return null;
+    const citizen = await loadCitizen(ctx, dossier.applicantPersonalId);
+    await ctx.loaders.personalDataReads.load({
+      action: 'CITIZEN_READ',
+      subjectPersonalId: dossier.applicantPersonalId,
+      purpose: LookupPurpose.PROCESS_DOSSIER,
+      reference: dossier.code,
+      fields: selectedFields(info),
+    });
+    return citizen ? toCitizen(citizen) : null;
   }
 }
 
@@ -87,8 +115,9 @@ function toQuery(filter: DossierFilter): DossierQuery {
   };
 }
 
-export function toDossier(row: DossierRow): Omit<Dossier, 'observations'> & { observations: never[] } {
+export function toDossier(row: DossierRow): DossierRoot {
   return {
+    applicantPersonalId: row.applicantPersonalId,
     code: row.code,
     provinceCode: row.provinceCode,
     communeCode: row.communeCode,
@@ -100,6 +129,5 @@ export function toDossier(row: DossierRow): Omit<Dossier, 'observations'> & { ob
     finishedAt: row.finishedAt,
     returnedAt: row.returnedAt,
     hasOpenMismatch: row.hasOpenMismatch,
-    observations: [],
   };
 }

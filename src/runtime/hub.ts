@@ -8,17 +8,20 @@ import { AdministrativeUnitRepository } from '../db/administrative-unit.reposito
 import { DossierRepository } from '../db/dossier.repository.js';
 import { MismatchRepository } from '../db/mismatch.repository.js';
 import { ObservationRepository } from '../db/observation.repository.js';
+import { SyncCursorRepository } from '../db/sync-cursor.repository.js';
 import { ReconciliationRepository } from '../db/reconciliation.repository.js';
-import { buildDemoDataset } from '../connectors/demo/demo-dataset.js';
-import { ProvincialConnector } from '../connectors/provincial/client.js';
-import { createProvincialSimulator } from '../connectors/provincial/simulator.js';
-import { SpecializedConnector } from '../connectors/specialized/client.js';
-import { createSpecializedSimulator } from '../connectors/specialized/simulator.js';
-import type { SimulatorServer } from '../connectors/simulator-kit.js';
+import { AuditRepository } from '../db/audit.repository.js';
+import { CitizenLookupService } from '../services/citizen-lookup.service.js';
+import { SystemStatusService } from '../services/system-status.service.js';
+import { DocumentQueryService } from '../services/document-query.service.js';
+import { DocumentSyncService } from '../services/document-sync.service.js';
+import { DocumentRepository } from '../db/document.repository.js';
+import { SYNC_QUEUE, syncDocumentsJob } from '../jobs/sync-documents.job.js';
+import { startAgencySystems, type AgencySystems } from './agency-systems.js';
 import { createHttpServer, type HubHttpServer } from '../http/server.js';
 import { createQueueEngine, type QueueEngine, type QueueEngineKind } from '../jobs/queue-engine.js';
 import { RECONCILIATION_QUEUE, reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
-import { upsertReconcileSchedules } from '../jobs/schedules.js';
+import { upsertProvinceSchedules } from '../jobs/schedules.js';
 import { startWorkers } from '../jobs/workers.js';
 import { buildHubSchema } from '../schema/build-schema.js';
 import { AdministrativeUnitService } from '../services/administrative-unit.service.js';
@@ -99,29 +102,10 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     stack.push({ name: 'queues', stop: () => engine.close() });
 
     // 3. Agency systems: real URLs, or simulators with demo data
-    const simulators: Record<string, string> = {};
-    let provincialUrl = config.PROVINCIAL_URL;
-    let specializedUrl = config.SPECIALIZED_URL;
-    if (!provincialUrl || !specializedUrl) {
-      const dataset = buildDemoDataset({ seed: config.DEMO_SEED, dossierCount: config.DEMO_DOSSIERS, anchor: demoAnchor() });
-      const start = async (name: string, server: SimulatorServer): Promise<string> => {
-        const url = await server.listen(0);
-        stack.push({ name: `${name} simulator`, stop: () => server.close() });
-        simulators[name] = url;
-        return url;
-      };
-      if (!provincialUrl) {
-        const simulator = createProvincialSimulator({ dataset, seed: config.DEMO_SEED });
-        // What the demo data drifts on purpose, so anyone can check reconciliation against it.
-        simulator.server.addAdminRoute('ground-truth', () => ({ dossiers: dataset.dossiers.length, drift: dataset.drift }));
-        provincialUrl = await start('provincial', simulator.server);
-      }
-      if (!specializedUrl) specializedUrl = await start('specialized', createSpecializedSimulator({ dataset, seed: config.DEMO_SEED }).server);
-    }
-    const resilience = { timeoutMs: config.UPSTREAM_TIMEOUT_MS };
-    const provincial = new ProvincialConnector({ baseUrl: provincialUrl, logger, resilience });
-    const specialized = new SpecializedConnector({ baseUrl: specializedUrl, logger, resilience });
-    stack.push({ name: 'connectors', stop: () => Promise.all([provincial.close(), specialized.close()]) });
+    const agencies: AgencySystems = await startAgencySystems(config, logger);
+    stack.push({ name: 'agency systems', stop: () => agencies.stop() });
+    const { provincial, specialized } = agencies.connectors;
+    const simulators = agencies.simulators;
 
     // 4. Services
     const unitsRepo = new AdministrativeUnitRepository(db.db);
@@ -131,7 +115,7 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     const reconciliation = new ReconciliationService(
       db.sql,
       runs,
-      new DossierSyncService(db.sql, new ObservationRepository(db.sql), logger),
+      new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger),
       { provincial, specialized },
       logger,
     );
@@ -139,8 +123,23 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     // 5. Workers and schedules
     let workers: Worker[] = [];
     if (config.ROLE !== 'api') {
-      workers = startWorkers(engine, [{ definition: reconcileProvinceJob, deps: { runs, reconciliation } }], logger);
-      await upsertReconcileSchedules(reconciliationQueue, config.RECONCILE_PROVINCES, config.RECONCILE_EVERY_SECONDS * 1_000);
+      const documentSync = new DocumentSyncService(
+        db.sql,
+        new DocumentRepository(db.db),
+        new SyncCursorRepository(db.sql),
+        [agencies.connectors.partyDocuments, agencies.connectors.governmentDocuments],
+        logger,
+      );
+      workers = startWorkers(
+        engine,
+        [
+          { definition: reconcileProvinceJob, deps: { runs, reconciliation } },
+          { definition: syncDocumentsJob, deps: { documents: documentSync } },
+        ],
+        logger,
+      );
+      await upsertProvinceSchedules(reconciliationQueue, reconcileProvinceJob, config.RECONCILE_PROVINCES, config.RECONCILE_EVERY_SECONDS * 1_000);
+      await upsertProvinceSchedules(engine.queue(SYNC_QUEUE), syncDocumentsJob, config.RECONCILE_PROVINCES, config.DOCUMENT_SYNC_EVERY_SECONDS * 1_000);
     }
 
     // 6. HTTP API
@@ -152,6 +151,14 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
           units,
           dossiers: new DossierQueryService(new DossierRepository(db.db)),
           reconciliation: new ReconciliationRequestService(runs, new MismatchRepository(db.db), units, reconciliationQueue),
+          citizens: new CitizenLookupService(
+            agencies.connectors.population,
+            agencies.connectors.civilRegistration,
+            new AuditRepository(db.sql),
+            config.UPSTREAM_TIMEOUT_MS + 250,
+          ),
+          systems: new SystemStatusService(agencies.all, Math.min(config.UPSTREAM_TIMEOUT_MS, 1_000)),
+          documents: new DocumentQueryService(new DocumentRepository(db.db), agencies.connectors.governmentDocuments, config.UPSTREAM_TIMEOUT_MS),
         },
         logger,
         production: config.NODE_ENV === 'production',
@@ -171,11 +178,4 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     await stop();
     throw error;
   }
-}
-
-/** Demo data is dated relative to the start of today in Vietnam, so it looks current. */
-function demoAnchor(): Date {
-  const now = Date.now();
-  const offset = 7 * 3_600_000;
-  return new Date(Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset);
 }

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Citizen } from './citizen.type.js';
 import type { DossierStatus } from '../domain/dossier-status.js';
 import { DossierStatusEnum } from './dossier-status.enum.js';
 import { Observation } from './observation.type.js';
@@ -41,6 +42,12 @@ export class Dossier {
 
   @Field(() => [Observation], { description: "Each system's view of the dossier." })
   observations!: Observation[];
+
+  @Field(() => Citizen, {
+    nullable: true,
+    description: 'The applicant, read live from the population database with purpose PROCESS_DOSSIER and this dossier as reference (recorded).',
+  })
+  applicant!: Citizen | null;
 }
 
 @ObjectType()

@@ -13,6 +13,13 @@ export const ERROR_CODES = [
   'UPSTREAM_REJECTED',
   'UPSTREAM_RATE_LIMITED',
   'QUEUE_UNAVAILABLE',
+  /** Push mutations (IETF Idempotency-Key draft): no key or a malformed one (400), key reused with other arguments (422), first request still running (409). */
+  'IDEMPOTENCY_KEY_MISSING',
+  'IDEMPOTENCY_KEY_INVALID',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_FLIGHT',
+  /** PostgreSQL cannot store a push right now; nothing was stored (503 with Retry-After). */
+  'STORAGE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

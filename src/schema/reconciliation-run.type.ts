@@ -10,8 +10,12 @@ registerEnumType(RunStatusEnum, {
 export enum RunTrigger {
   SCHEDULE = 'SCHEDULE',
   REQUEST = 'REQUEST',
+  PUSH = 'PUSH',
 }
-registerEnumType(RunTrigger, { name: 'RunTrigger' });
+registerEnumType(RunTrigger, {
+  name: 'RunTrigger',
+  description: 'SCHEDULE and REQUEST runs cover a province; a PUSH run covers the dossiers an agency system just pushed.',
+});
 
 @ObjectType({ description: 'What a run read from one system.' })
 export class RunSource {

@@ -5,12 +5,18 @@ import type { SystemId } from '../connectors/system-id.js';
 import { canonicalStatus } from '../domain/canonical-status.js';
 import { isDossierStatus, type DossierStatus } from '../domain/dossier-status.js';
 import { classifyDossier, isExpectedInSpecialized, type ObservedState } from '../domain/mismatch.js';
+import { illegalTransitionFinding, type DossierFlag } from '../domain/pushed-transition.js';
 import type { DiffRow, FindingInput, ReconciliationRepository, RunRow } from '../db/reconciliation.repository.js';
 import type { RunSourceRecord } from '../db/schema.js';
 import type { DossierSyncService } from './dossier-sync.service.js';
 
 export interface ReconcileOutcome {
   run: RunRow;
+}
+
+/** Per-system facts about dossiers that become findings of their own (e.g. ILLEGAL_TRANSITION). */
+export interface DossierFlagSource {
+  current(provinceCode: string, codes?: readonly string[]): Promise<DossierFlag[]>;
 }
 
 /**
@@ -25,6 +31,7 @@ export class ReconciliationService {
     private readonly sync: DossierSyncService,
     private readonly sources: { provincial: DossierSource; specialized: DossierSource },
     private readonly logger: Logger,
+    private readonly flags?: DossierFlagSource,
   ) {}
 
   async reconcileProvince(runId: string): Promise<RunRow> {
@@ -48,7 +55,26 @@ export class ReconciliationService {
       return (await this.runs.findRun(runId)) as RunRow;
     }
 
-    const { rows, compared } = await this.runs.diffProvince(run.provinceCode);
+    return this.compareAndRecord(run, sources, undefined, log);
+  }
+
+  /**
+   * Reconciles dossiers of one province that a push just changed, from the observations the hub
+   * holds (no pull): the same diff, classification and recording as a province run, limited to
+   * these codes. The job id names the run, so a retried job continues the same run.
+   */
+  async reconcileDossiers(input: { jobId: string; provinceCode: string; codes: readonly string[] }): Promise<RunRow> {
+    const run = await this.runs.createRun({ jobId: input.jobId, provinceCode: input.provinceCode, trigger: 'PUSH', requestedBy: null });
+    if (run.status === 'SUCCEEDED' || run.status === 'PARTIAL' || run.status === 'FAILED') return run;
+    await this.runs.markRunning(run.id);
+    const log = this.logger.child({ runId: run.id, provinceCode: run.provinceCode, dossiers: input.codes.length });
+    return this.compareAndRecord(run, [], input.codes, log);
+  }
+
+  private async compareAndRecord(run: RunRow, sources: RunSourceRecord[], codes: readonly string[] | undefined, log: Logger): Promise<RunRow> {
+    const runId = run.id;
+    const failed = sources.filter((s) => s.error !== null);
+    const { rows, compared } = await this.runs.diffProvince(run.provinceCode, codes);
     const findings: FindingInput[] = [];
     const statuses: Array<{ code: string; status: string | null }> = [];
     for (const row of rows) {
@@ -77,6 +103,20 @@ export class ReconciliationService {
         detail: finding.detail,
       });
     }
+    for (const flag of this.flags ? await this.flags.current(run.provinceCode, codes) : []) {
+      const finding = illegalTransitionFinding(flag);
+      findings.push({
+        dossierCode: flag.dossierCode,
+        communeCode: flag.communeCode,
+        procedureCode: flag.procedureCode,
+        class: finding.class,
+        laggingSystem: null,
+        leadingSystem: null,
+        expectedStatus: null,
+        observed: { [flag.system]: { status: flag.to, nativeStatus: flag.nativeStatus, updatedAt: flag.at.toISOString() } },
+        detail: finding.detail,
+      });
+    }
     const countsByClass: Record<string, number> = {};
     for (const finding of findings) countsByClass[finding.class] = (countsByClass[finding.class] ?? 0) + 1;
     const status = failed.length > 0 ? 'PARTIAL' : 'SUCCEEDED';
@@ -85,7 +125,7 @@ export class ReconciliationService {
         ? failed.map((s) => `${s.system} failed after ${s.read} changes (${s.error?.code}: ${s.error?.message}); its last stored state was used`).join('; ')
         : null;
     await this.sql.begin(async (tx) => {
-      await this.runs.recordFindings(tx, runId, run.provinceCode, findings, statuses);
+      await this.runs.recordFindings(tx, runId, run.provinceCode, findings, statuses, codes);
       await this.runs.finishRun(tx, runId, { status, dossiersCompared: compared, countsByClass, sources, failureReason });
     });
     log.info({ status, compared, mismatches: findings.length, countsByClass }, 'reconciliation run finished');

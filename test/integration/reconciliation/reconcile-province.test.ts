@@ -7,6 +7,7 @@ import { SpecializedConnector } from '../../../src/connectors/specialized/client
 import { createSpecializedSimulator } from '../../../src/connectors/specialized/simulator.js';
 import { MismatchRepository } from '../../../src/db/mismatch.repository.js';
 import { ObservationRepository } from '../../../src/db/observation.repository.js';
+import { SyncCursorRepository } from '../../../src/db/sync-cursor.repository.js';
 import { ReconciliationRepository } from '../../../src/db/reconciliation.repository.js';
 import { AdministrativeUnitRepository } from '../../../src/db/administrative-unit.repository.js';
 import { createQueueEngine, type QueueEngine } from '../../../src/jobs/queue-engine.js';
@@ -61,7 +62,7 @@ describe('reconcileProvince', () => {
     service = new ReconciliationService(
       db.sql,
       runs,
-      new DossierSyncService(db.sql, new ObservationRepository(db.sql), logger),
+      new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger),
       { provincial, specialized },
       logger,
     );

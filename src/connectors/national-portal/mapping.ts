@@ -1,0 +1,249 @@
+import type { DossierStatus } from '../../domain/dossier-status.js';
+import { normalizeProcedureCode } from '../../domain/procedures.js';
+import type { DossierObservation, StatusWrite } from '../connector.js';
+import type { HoSo, PortalDossierRecord, QuaTrinhXuLy, UpdateItem } from './payload.js';
+
+/**
+ * The portal's vocabularies and the mappings between its records and the hub's. The portal
+ * speaks the national `TrangThaiHoSo` 1–10 (VIETNAM-EGOV.md §2.1), so the status table is the
+ * identity on meanings; it is still a table, so a code outside it is visibly unmapped.
+ */
+export const PORTAL_STATUS_BY_CODE: Readonly<Record<string, DossierStatus>> = {
+  '1': 'SUBMITTED',
+  '2': 'RECEIVED',
+  '3': 'REJECTED',
+  '4': 'PROCESSING',
+  '5': 'SUPPLEMENT_REQUESTED',
+  '6': 'AWAITING_FINANCIAL_OBLIGATION',
+  '7': 'WITHDRAWN',
+  '8': 'SUSPENDED',
+  '9': 'RESOLVED',
+  '10': 'RESULT_RETURNED',
+};
+
+export const PORTAL_CODE_BY_STATUS: Readonly<Record<DossierStatus, string>> = {
+  SUBMITTED: '1',
+  RECEIVED: '2',
+  REJECTED: '3',
+  PROCESSING: '4',
+  SUPPLEMENT_REQUESTED: '5',
+  AWAITING_FINANCIAL_OBLIGATION: '6',
+  WITHDRAWN: '7',
+  SUSPENDED: '8',
+  RESOLVED: '9',
+  RESULT_RETURNED: '10',
+};
+
+/**
+ * The state a progress line (`QuaTrinhXuLy.TrangThai`) records for each status: §2.3 knows
+ * 2 received, 4 processing and 9 finished, so pauses are processing and every end is finished.
+ */
+export const PROGRESS_STATE_BY_STATUS: Readonly<Record<DossierStatus, '2' | '4' | '9'>> = {
+  SUBMITTED: '2',
+  RECEIVED: '2',
+  REJECTED: '9',
+  PROCESSING: '4',
+  SUPPLEMENT_REQUESTED: '4',
+  AWAITING_FINANCIAL_OBLIGATION: '4',
+  WITHDRAWN: '9',
+  SUSPENDED: '4',
+  RESOLVED: '9',
+  RESULT_RETURNED: '9',
+};
+
+export function portalStatus(code: string): DossierStatus | null {
+  return Object.hasOwn(PORTAL_STATUS_BY_CODE, code) ? (PORTAL_STATUS_BY_CODE[code] ?? null) : null;
+}
+
+/** Who the hub is in the portal's progress lines: a system, never a named officer. */
+export const HUB_ACTOR = {
+  NguoiXuLy: 'Trục liên thông',
+  ChucDanh: 'Hệ thống',
+  PhongBanXuLy: 'Hệ thống liên thông dữ liệu hồ sơ',
+} as const;
+
+/** What the hub knows of a dossier when it creates it on the portal. */
+export interface PortalDossierInput {
+  code: string;
+  procedureCode: string;
+  procedureName: string;
+  /** 1 counter, 2 online, 3 postal. */
+  channel: 1 | 2 | 3;
+  applicantName: string;
+  /** 12-digit personal id, or a 9-digit legacy CMND. */
+  applicantPersonalId: string;
+  summary?: string;
+  status: DossierStatus;
+  submittedAt: Date;
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  finishedAt: Date | null;
+  returnedAt: Date | null;
+  /** Agency id of the receiving unit `NNN.NN.NN.Xnn`. */
+  agencyId: string;
+  provinceCode: string;
+  communeCode: string;
+}
+
+export function hoSoFromInput(input: PortalDossierInput): HoSo {
+  const idType = /^\d{9}$/.test(input.applicantPersonalId) ? '2' : '1';
+  const finishedAt = input.finishedAt === null ? '' : formatPortalTimestamp(input.finishedAt);
+  return {
+    MaHoSo: input.code,
+    MaTTHC: input.procedureCode,
+    TenTTHC: input.procedureName,
+    KenhThucHien: String(input.channel) as HoSo['KenhThucHien'],
+    LoaiDoiTuong: '1',
+    ChuHoSo: input.applicantName,
+    SoGiayToChuHoSo: input.applicantPersonalId,
+    DinhDanhCHS: [{ LoaiDinhDanh: idType, SoDinhDanh: input.applicantPersonalId }],
+    TrichYeuHoSo: input.summary ?? `${input.procedureName} - ${input.applicantName}`.slice(0, 1000),
+    NgayNopHoSo: formatPortalTimestamp(input.submittedAt),
+    NgayTiepNhan: optionalTimestamp(input.receivedAt),
+    NgayHenTra: optionalTimestamp(input.dueAt),
+    NgayTra: optionalTimestamp(input.returnedAt),
+    NgayKetThucXuLy: finishedAt,
+    NgayTuChoi: input.status === 'REJECTED' ? finishedAt : '',
+    TrangThaiHoSo: PORTAL_CODE_BY_STATUS[input.status],
+    DonViXuLy: input.agencyId,
+    MaTinh: input.provinceCode,
+    MaXa: input.communeCode,
+    NoiNopHoSo: '2',
+    GhiChu: '',
+  };
+}
+
+/**
+ * The update a status correction sends: the status, the date field the status implies, the
+ * reason as a note, and the correction id as `MaYeuCau`, so a resend is answered, not re-applied.
+ */
+export function updateFromStatusWrite(write: StatusWrite): UpdateItem {
+  const at = formatPortalTimestamp(write.at);
+  const item: UpdateItem = {
+    MaHoSo: write.dossierCode,
+    MaYeuCau: write.correctionId,
+    TrangThaiHoSo: PORTAL_CODE_BY_STATUS[write.status],
+    GhiChu: write.reason.slice(0, 1000),
+  };
+  switch (write.status) {
+    case 'RESOLVED':
+    case 'WITHDRAWN':
+      return { ...item, NgayKetThucXuLy: at };
+    case 'REJECTED':
+      return { ...item, NgayKetThucXuLy: at, NgayTuChoi: at };
+    case 'RESULT_RETURNED':
+      return { ...item, NgayTra: at };
+    case 'RECEIVED':
+      return { ...item, NgayTiepNhan: at };
+    case 'SUBMITTED':
+    case 'PROCESSING':
+    case 'SUPPLEMENT_REQUESTED':
+    case 'AWAITING_FINANCIAL_OBLIGATION':
+    case 'SUSPENDED':
+      return item;
+  }
+}
+
+/** The progress line that goes with a status correction. */
+export function progressFromStatusWrite(write: StatusWrite): QuaTrinhXuLy {
+  return {
+    MaHoSo: write.dossierCode,
+    ...HUB_ACTOR,
+    ThoiDiemXuLy: formatPortalTimestamp(write.at),
+    NoiDungXuLy: write.reason.slice(0, 2000) || 'Đồng bộ trạng thái hồ sơ',
+    TrangThai: PROGRESS_STATE_BY_STATUS[write.status],
+    NgayBatDau: '',
+    NgayKetThucTheoQuyDinh: '',
+  };
+}
+
+/** The portal's view of a dossier in canonical terms. */
+export function observationFromRecord(record: PortalDossierRecord): DossierObservation {
+  const applicantPersonalId = record.DinhDanhCHS.find((id) => id.LoaiDinhDanh === '1')?.SoDinhDanh ?? null;
+  return {
+    system: 'national-portal',
+    dossierCode: record.MaHoSo,
+    nativeId: null,
+    // Provinces publish codes with their agency suffix (`1.001193.000.00.00.H56`); the hub keys on the national part.
+    procedureCode: normalizeProcedureCode(record.MaTTHC) ?? record.MaTTHC,
+    communeCode: record.MaXa,
+    provinceCode: record.MaTinh,
+    applicantPersonalId: applicantPersonalId !== null && /^\d{12}$/.test(applicantPersonalId) ? applicantPersonalId : null,
+    nativeStatus: record.TrangThaiHoSo,
+    status: portalStatus(record.TrangThaiHoSo),
+    receivedAt: parseOptional(record.NgayTiepNhan),
+    dueAt: parseOptional(record.NgayHenTra),
+    finishedAt: parseOptional(record.NgayKetThucXuLy),
+    returnedAt: parseOptional(record.NgayTra),
+    updatedAt: parseRequired(record.NgayCapNhat),
+    sourceVersion: String(record.PhienBan),
+  };
+}
+
+/** A progress line as the hub reads it back. */
+export interface PortalProgressLine {
+  at: Date;
+  /** `QuaTrinhXuLy.TrangThai` as sent. */
+  nativeState: string;
+  actor: string;
+  title: string;
+  department: string;
+  content: string;
+}
+
+export function progressLineFromRecord(line: QuaTrinhXuLy): PortalProgressLine {
+  return {
+    at: parseRequired(line.ThoiDiemXuLy),
+    nativeState: line.TrangThai,
+    actor: line.NguoiXuLy,
+    title: line.ChucDanh,
+    department: line.PhongBanXuLy,
+    content: line.NoiDungXuLy,
+  };
+}
+
+// --- dates ------------------------------------------------------------------------------------
+
+/** Vietnam keeps UTC+7 all year; the portal writes wall-clock times without an offset. */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+
+/** `yyyyMMddHHmmss` on a Vietnamese wall clock (milliseconds are dropped). */
+export function formatPortalTimestamp(instant: Date): string {
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('cannot format an invalid Date');
+  return new Date(time + VIETNAM_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+}
+
+/** The instant of a `yyyyMMddHHmmss` Vietnam-time stamp, or null when it is not a real date and time. */
+export function parsePortalTimestamp(text: string): Date | null {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31 February over to March: a stamp must read back exactly as written.
+  if (formatPortalTimestamp(new Date(utc - VIETNAM_OFFSET_MS)) !== text) return null;
+  return new Date(utc - VIETNAM_OFFSET_MS);
+}
+
+export function isPortalTimestamp(text: string): boolean {
+  return parsePortalTimestamp(text) !== null;
+}
+
+export function isPortalTimestampOrEmpty(text: string): boolean {
+  return text === '' || isPortalTimestamp(text);
+}
+
+function optionalTimestamp(instant: Date | null): string {
+  return instant === null ? '' : formatPortalTimestamp(instant);
+}
+
+function parseOptional(text: string): Date | null {
+  return text === '' ? null : parsePortalTimestamp(text);
+}
+
+function parseRequired(text: string): Date {
+  const instant = parsePortalTimestamp(text);
+  if (instant === null) throw new RangeError('timestamps are checked by the payload schema');
+  return instant;
+}

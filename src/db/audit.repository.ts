@@ -1,0 +1,52 @@
+import type { Sql } from 'postgres';
+
+export interface AuditEntry {
+  action: string;
+  actor: string;
+  actorUnit: string | null;
+  subjectPersonalId: string | null;
+  purpose: string | null;
+  reference: string | null;
+  fields: readonly string[];
+  requestId: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Appends audit events; nothing in the hub updates or deletes them. */
+export class AuditRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((e) => ({
+      action: e.action,
+      actor: e.actor,
+      actor_unit: e.actorUnit,
+      subject_personal_id: e.subjectPersonalId,
+      purpose: e.purpose,
+      reference: e.reference,
+      fields: this.sql.array([...e.fields]),
+      request_id: e.requestId,
+      detail: this.sql.json((e.detail ?? {}) as never),
+    }));
+    await this.sql`insert into audit_events ${this.sql(rows as never)}`;
+  }
+
+  async readsOf(subjectPersonalId: string, limit: number): Promise<Array<AuditEntry & { at: Date }>> {
+    const rows = await this.sql<
+      { at: Date; action: string; actor: string; actor_unit: string | null; subject_personal_id: string | null; purpose: string | null; reference: string | null; fields: string[]; request_id: string | null }[]
+    >`select at, action, actor, actor_unit, subject_personal_id, purpose, reference, fields, request_id
+      from audit_events where subject_personal_id = ${subjectPersonalId} order by at desc, id desc limit ${limit}`;
+    return rows.map((r) => ({
+      at: r.at,
+      action: r.action,
+      actor: r.actor,
+      actorUnit: r.actor_unit,
+      subjectPersonalId: r.subject_personal_id,
+      purpose: r.purpose,
+      reference: r.reference,
+      fields: r.fields,
+      requestId: r.request_id,
+    }));
+  }
+}
