@@ -199,7 +199,9 @@ export class HttpClient {
 
   private async guard(req: HttpRequest): Promise<HttpResponse> {
     try {
-      return await this.policy.execute(({ signal }) => this.attempt(req, signal));
+      // A signal of its own per call: without one cockatiel hangs every timeout's abort listener on
+      // one shared signal, and Node warns once more than ten calls are in flight.
+      return await this.policy.execute(({ signal }) => this.attempt(req, signal), new AbortController().signal);
     } catch (error) {
       throw this.toConnectorError(error);
     }
@@ -217,7 +219,7 @@ export class HttpClient {
         method: req.method,
         headers: { ...this.defaultHeaders, ...req.headers },
         body: req.body ?? null,
-        dispatcher: this.agent as Dispatcher,
+        dispatcher: this.agent,
         signal,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,

@@ -92,7 +92,14 @@ export async function startAgencySystems(config: Config, logger: Logger): Promis
   const connectors: AgencyConnectors = {
     provincial: new ProvincialConnector({ baseUrl: url('provincial'), logger, resilience }),
     specialized: new SpecializedConnector({ baseUrl: url('specialized'), logger, resilience }),
-    population: new PopulationConnector({ baseUrl: url('population'), logger, resilience }),
+    // On the read path a rate-limited lookup may wait only briefly: the GraphQL deadline is near.
+    population: new PopulationConnector({
+      baseUrl: url('population'),
+      logger,
+      resilience,
+      rateLimitRetries: 2,
+      maxRateLimitWaitMs: Math.floor(config.UPSTREAM_TIMEOUT_MS / 2),
+    }),
     civilRegistration: new CivilRegistrationConnector({ baseUrl: url('civil-registration'), logger, resilience }),
     nationalPortal: new NationalPortalConnector({ baseUrl: url('national-portal'), logger, resilience }),
     partyDocuments: new PartyDocumentsConnector({ baseUrl: url('party-documents'), logger, resilience }),

@@ -35,8 +35,8 @@ export async function pullChangeFeed<T>(
     for (;;) {
       const page = await feed.read(cursor);
       await sql.begin(async (tx) => {
-        await feed.store(tx as unknown as Tx, page.items);
-        await cursors.save(tx as unknown as Tx, feed.system, feed.scope, page.nextCursor);
+        await feed.store(tx, page.items);
+        await cursors.save(tx, feed.system, feed.scope, page.nextCursor);
       });
       read += page.items.length;
       cursor = page.nextCursor;

@@ -4,6 +4,7 @@ import type { Citizen } from '../connectors/population/citizen.js';
 import type { PopulationConnector } from '../connectors/population/client.js';
 import type { AuditEntry, AuditRepository } from '../db/audit.repository.js';
 import { withDeadline } from './deadline.js';
+import { SharedInflight } from './shared-inflight.js';
 
 export interface Reader {
   actor: string;
@@ -22,6 +23,9 @@ export interface ReadPurpose {
  * batched, time-bounded, and each recorded before the data is returned.
  */
 export class CitizenLookupService {
+  private readonly citizensInflight = new SharedInflight<Citizen>();
+  private readonly registrationsInflight = new SharedInflight<CivilRegistration[]>();
+
   constructor(
     private readonly population: PopulationConnector,
     private readonly civilRegistration: CivilRegistrationConnector,
@@ -31,11 +35,19 @@ export class CitizenLookupService {
 
   /** One population call per batch of ids (the connector splits into SOAP requests of 50). */
   citizens(ids: readonly string[]): Promise<Map<string, Citizen>> {
-    return withDeadline('population', this.deadlineMs, this.population.citizensByIds(ids));
+    return withDeadline(
+      'population',
+      this.deadlineMs,
+      this.citizensInflight.load(ids, (missing) => this.population.citizensByIds(missing)),
+    );
   }
 
   civilRegistrations(ids: readonly string[]): Promise<Map<string, CivilRegistration[]>> {
-    return withDeadline('civil-registration', this.deadlineMs, this.civilRegistration.registrationsByPersonalIds(ids));
+    return withDeadline(
+      'civil-registration',
+      this.deadlineMs,
+      this.registrationsInflight.load(ids, (missing) => this.civilRegistration.registrationsByPersonalIds(missing)),
+    );
   }
 
   /** Records reads of personal data; one row per subject, purpose and reference. */
