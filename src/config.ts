@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { systemCredentialsSchema } from './auth/system-credentials.js';
+import { webhookSecretProblem } from './http/webhook-signature.js';
 
 const optionalUrl = z
   .string()
@@ -53,10 +55,34 @@ export const configSchema = z.object({
   DOCUMENT_SYNC_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   /** Time limit of one call to an agency system, in milliseconds. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  /** HS256 secret for bearer tokens; in demo mode one is generated and kept in DATA_DIR/jwt-secret. */
+  AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+  /** JWKS URL of the identity provider (RS256/ES256 tokens); turns demo mode off. */
+  AUTH_JWKS_URL: optionalUrl,
+  AUTH_ISSUER: z.string().default('lienthong'),
+  AUTH_AUDIENCE: z.string().default('lienthong-api'),
+  /** GraphQL requests per second per client (token or address), with twice that as burst; 0 = no limit. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(100),
   /** Which parts run in this process: everything, only the API, or only the workers. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Run the simulators even when agency URLs are configured (tests). */
   SIMULATORS: bool.optional(),
+  /** Webhook secrets per pushing system: `provincial=whsec_A whsec_B; specialized=whsec_C` (several during a rotation). */
+  INGEST_SECRETS: systemCredentialsSchema('webhook secret', webhookSecretProblem),
+  /** Bearer tokens per system for the GraphQL push mutations: `provincial=tokenA tokenB; …`. */
+  INGEST_TOKENS: systemCredentialsSchema('push token', (t) => (t.length >= 16 ? null : 'a token must be at least 16 characters')),
+  /** How far a webhook's timestamp may be from the hub's clock, either way (Standard Webhooks: 5 minutes). */
+  INGEST_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
+  /** Largest webhook body accepted, in bytes. */
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Pushed events applied at once by one worker process. */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Seconds an event may stay published but unapplied before the sweeper checks its job. */
+  INGEST_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Seconds a hole in a sender's sequence numbers may stay before the hub pulls the missing range. */
+  INGEST_GAP_GRACE_SECONDS: z.coerce.number().min(0).default(5),
+  /** Demo mode: every N seconds the simulators move a few dossiers and push the changes to the hub (0 = off). */
+  DEMO_PUSH_EVERY_SECONDS: z.coerce.number().min(0).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

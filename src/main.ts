@@ -1,7 +1,11 @@
 import { ConfigError, loadConfig } from './config.js';
 import { migrateDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
+import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { isDemoMode, resolveJwtSecret } from './auth/jwt-secret.js';
+import { isRole, isScope } from './auth/roles.js';
+import { mintToken } from './auth/token-verifier.js';
 import { resolveDatabaseUrl } from './runtime/database-url.js';
 import { startHub } from './runtime/hub.js';
 import { verifyAuditChain } from './services/audit-verify.service.js';
@@ -11,6 +15,9 @@ const USAGE = `Usage: lienthong <command>
 Commands:
   start      run the hub (embedded PostgreSQL and Redis, simulators with demo data, unless configured)
   migrate    apply database migrations to DATABASE_URL
+  token --role ROLE --unit CODE [--scope SCOPE] [--subject ID] [--name NAME] [--ttl SECONDS]
+             mint a bearer token (demo mode only); roles: COMMUNE_OFFICER, PROVINCE_OFFICER, AUDITOR,
+             OPERATOR, CITIZEN_PORTAL; units: a commune (5 digits), a province (2) or VN; repeatable
   audit verify
              recompute the audit trail's hash chain; exits 1 and names the first broken event
   help       show this text
@@ -33,6 +40,9 @@ async function start(): Promise<void> {
     ...Object.entries(hub.simulators).map(([name, url]) => `  Simulator   ${name.padEnd(12)} ${url}`),
     `  Reconciles  provinces ${config.RECONCILE_PROVINCES.join(', ')} every ${config.RECONCILE_EVERY_SECONDS} s`,
     ...hub.notices.map((n) => `  Note        ${n}`),
+    ...(hub.demoTokens.length > 0
+      ? ['', 'Demo tokens (send as Authorization: Bearer <token>; mint more with `npx lienthong token`):', ...hub.demoTokens.flatMap((t) => [`  ${t.label}:`, `    ${t.token}`])]
+      : []),
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -76,6 +86,41 @@ async function migrate(): Promise<void> {
   process.stdout.write('migrations applied\n');
 }
 
+async function token(args: readonly string[]): Promise<void> {
+  const config = loadConfig();
+  if (!isDemoMode(config)) throw new ConfigError('lienthong token mints tokens only in demo mode; in production tokens come from the identity provider');
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      role: { type: 'string', multiple: true, default: [] },
+      unit: { type: 'string', multiple: true, default: [] },
+      scope: { type: 'string', multiple: true, default: [] },
+      subject: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string', default: '28800' },
+    },
+    strict: true,
+  });
+  const roles = values.role.filter(isRole);
+  const scopes = values.scope.filter(isScope);
+  const unknown = [...values.role.filter((r) => !isRole(r)), ...values.scope.filter((s) => !isScope(s))];
+  if (unknown.length > 0) throw new ConfigError(`unknown role or scope: ${unknown.join(', ')}`);
+  if (roles.length === 0) throw new ConfigError('give at least one --role');
+  const badUnit = values.unit.find((u) => !/^(\d{2}|\d{5}|VN)$/.test(u));
+  if (badUnit !== undefined) throw new ConfigError(`unit ${badUnit} is not a province (2 digits), commune (5 digits) or VN`);
+  const secret = await resolveJwtSecret(config);
+  if (!secret) throw new ConfigError('no token secret');
+  const minted = await mintToken(secret, config.AUTH_ISSUER, config.AUTH_AUDIENCE, {
+    subject: values.subject ?? `demo-${roles[0]?.toLowerCase()}`,
+    ...(values.name ? { name: values.name } : {}),
+    units: values.unit,
+    roles,
+    scopes,
+    ttlSeconds: Number(values.ttl),
+  });
+  process.stdout.write(`${minted}\n`);
+}
+
 async function audit(args: readonly string[]): Promise<void> {
   if (args[0] !== 'verify') {
     process.stderr.write('usage: lienthong audit verify\n');
@@ -112,6 +157,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return migrate();
     case 'audit':
       return audit(argv.slice(1));
+    case 'token':
+      return token(argv.slice(1));
     case undefined:
     case 'help':
     case '--help':

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { UnitScope } from '../auth/principal.js';
 import type { Database } from './client.js';
 import { dossiers, observations } from './schema.js';
 
@@ -11,6 +12,8 @@ export interface DossierQuery {
   status?: readonly string[] | null | undefined;
   procedureCode?: string | null | undefined;
   hasMismatch?: boolean | null | undefined;
+  /** Row-level scope: only dossiers of these units (absent = every unit). */
+  scope?: UnitScope | undefined;
 }
 
 export class DossierRepository {
@@ -54,6 +57,14 @@ export class DossierRepository {
     if (query.procedureCode) conditions.push(eq(dossiers.procedureCode, query.procedureCode));
     if (query.status && query.status.length > 0) conditions.push(inArray(dossiers.status, [...query.status]));
     if (query.hasMismatch !== null && query.hasMismatch !== undefined) conditions.push(eq(dossiers.hasOpenMismatch, query.hasMismatch));
+    if (query.scope && !query.scope.all) {
+      const { provinces, communes } = query.scope;
+      const within: SQL[] = [];
+      if (provinces.length > 0) within.push(inArray(dossiers.provinceCode, [...provinces]));
+      if (communes.length > 0) within.push(inArray(dossiers.communeCode, [...communes]));
+      // A principal with no units sees no dossiers.
+      conditions.push(within.length > 0 ? (or(...within) as SQL) : sql`false`);
+    }
     return conditions;
   }
 }

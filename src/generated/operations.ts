@@ -13,6 +13,46 @@ export type ArchiveFileFilter = {
   provinceCode?: string | null | undefined;
 };
 
+/** A person named on a civil registration. */
+export type CivilRegistrationPersonInput = {
+  fullName: string;
+  personalId?: string | null | undefined;
+  /** CHILD, MOTHER, FATHER, DECEASED, HUSBAND, WIFE or DECLARANT. */
+  role: string;
+};
+
+/** A civil-status registration as the registry recorded it. */
+export type CivilRegistrationPushInput = {
+  /** Quyển số. */
+  book?: string | null | undefined;
+  communeCode: string;
+  dossierCode?: string | null | undefined;
+  /** Your id of the event, unique among the events your system pushes. */
+  eventId: string;
+  /** Births: the personal id the registration issued. */
+  issuedPersonalId?: string | null | undefined;
+  /** BIRTH, DEATH, MARRIAGE or OTHER. */
+  kind: string;
+  nativeStatus?: string | null | undefined;
+  /** Trang số. */
+  page?: string | null | undefined;
+  people?: Array<CivilRegistrationPersonInput> | null | undefined;
+  provinceCode: string;
+  registeredAt?: string | null | undefined;
+  /** The registry's id of the record. */
+  registrationId: string;
+  /** Số đăng ký. */
+  registrationNumber?: string | null | undefined;
+  /** Your sequence number of this event, when you number what you send. */
+  sequence?: number | null | undefined;
+  /** AWAITING_ACCEPTANCE, SUPPLEMENT_REQUESTED, PROCESSING, REGISTERED, RESULT_RETURNED or REFUSED. */
+  status?: string | null | undefined;
+  /** When the change happened in your system. */
+  timestamp: string;
+  /** Your system's version of the record after the change. */
+  version?: number | null | undefined;
+};
+
 /** Which documents to list; all conditions must hold. */
 export type DocumentFilter = {
   communeCode?: string | null | undefined;
@@ -30,6 +70,45 @@ export type DocumentFilter = {
   text?: string | null | undefined;
 };
 
+/** A document record as your document system holds it. */
+export type DocumentPushInput = {
+  arrivedAt?: string | null | undefined;
+  communeCode?: string | null | undefined;
+  /** INCOMING or OUTGOING. */
+  direction?: string | null | undefined;
+  /** Your system's id of the record. */
+  documentId: string;
+  /** The dossier the document is about. */
+  dossierCode?: string | null | undefined;
+  dueAt?: string | null | undefined;
+  /** Your id of the event, unique among the events your system pushes. */
+  eventId: string;
+  issuedAt: string;
+  issuerName: string;
+  issuerOrganId?: string | null | undefined;
+  nativeStatus?: string | null | undefined;
+  /** Số và ký hiệu, e.g. 145/QĐ-UBND. */
+  number: string;
+  pageCount?: number | null | undefined;
+  provinceCode: string;
+  /** NONE, CONFIDENTIAL, SECRET or TOP_SECRET. */
+  secrecy?: string | null | undefined;
+  /** Your sequence number of this event, when you number what you send. */
+  sequence?: number | null | undefined;
+  /** ISSUED, ARRIVED, REGISTERED, PROCESSING, COMPLETED… */
+  status?: string | null | undefined;
+  /** Trích yếu. */
+  subject: string;
+  /** When the change happened in your system. */
+  timestamp: string;
+  typeCode?: string | null | undefined;
+  typeName?: string | null | undefined;
+  /** NORMAL, URGENT, VERY_URGENT or FLASH. */
+  urgency?: string | null | undefined;
+  /** Your system's version of the record after the change. */
+  version?: number | null | undefined;
+};
+
 /** Which dossiers to list; all conditions must hold. */
 export type DossierFilter = {
   /** Five-digit commune code. */
@@ -41,6 +120,35 @@ export type DossierFilter = {
   /** Two-digit province code, e.g. "96" (Cà Mau). */
   provinceCode?: string | null | undefined;
   status?: Array<DossierStatus> | null | undefined;
+};
+
+/** A dossier as your system holds it after the change. */
+export type DossierPushInput = {
+  /** The applicant's personal id (stored in the hub, never logged). */
+  applicantPersonalId?: string | null | undefined;
+  communeCode: string;
+  /** National dossier code, e.g. 000.00.12.H12-251104-0042. */
+  dossierCode: string;
+  dueAt?: string | null | undefined;
+  /** Your id of the event, unique among the events your system pushes. */
+  eventId: string;
+  finishedAt?: string | null | undefined;
+  /** Your own id of the dossier, when it is not the national code. */
+  nativeId?: string | null | undefined;
+  /** Your own status word or code; defaults to the national code. */
+  nativeStatus?: string | null | undefined;
+  /** National procedure code, e.g. 1.001193. */
+  procedureCode: string;
+  provinceCode: string;
+  receivedAt?: string | null | undefined;
+  returnedAt?: string | null | undefined;
+  /** Your sequence number of this event, when you number what you send. */
+  sequence?: number | null | undefined;
+  status: DossierStatus;
+  /** When the change happened in your system. */
+  timestamp: string;
+  /** Your system's version of the record after the change. */
+  version?: number | null | undefined;
 };
 
 /** Canonical dossier status: the national TrangThaiHoSo codes 1–10. */
@@ -65,6 +173,65 @@ export type DossierStatus =
   | 'SUSPENDED'
   /** 7 — Công dân yêu cầu rút hồ sơ */
   | 'WITHDRAWN';
+
+/** A status change of a dossier, with the dossier as your system holds it after the change. */
+export type DossierStatusPushInput = {
+  /** The applicant's personal id (stored in the hub, never logged). */
+  applicantPersonalId?: string | null | undefined;
+  communeCode: string;
+  /** National dossier code, e.g. 000.00.12.H12-251104-0042. */
+  dossierCode: string;
+  dueAt?: string | null | undefined;
+  /** Your id of the event, unique among the events your system pushes. */
+  eventId: string;
+  finishedAt?: string | null | undefined;
+  /** Your own id of the dossier, when it is not the national code. */
+  nativeId?: string | null | undefined;
+  /** Your own status word or code; defaults to the national code. */
+  nativeStatus?: string | null | undefined;
+  /** The status before the change, as your system had it (informative). */
+  previousStatus?: DossierStatus | null | undefined;
+  /** National procedure code, e.g. 1.001193. */
+  procedureCode: string;
+  provinceCode: string;
+  reason?: string | null | undefined;
+  receivedAt?: string | null | undefined;
+  returnedAt?: string | null | undefined;
+  /** Your sequence number of this event, when you number what you send. */
+  sequence?: number | null | undefined;
+  status: DossierStatus;
+  /** When the change happened in your system. */
+  timestamp: string;
+  /** Your system's version of the record after the change. */
+  version?: number | null | undefined;
+};
+
+/** WEBHOOK: POST /ingest/:system. GRAPHQL: a push mutation. */
+export type InboundChannel =
+  | 'GRAPHQL'
+  | 'WEBHOOK';
+
+/** Which inbound events to list; all conditions must hold. */
+export type InboundEventFilter = {
+  /** Only events about this dossier (or document or registration id). */
+  entityKey?: string | null | undefined;
+  status?: Array<InboundEventStatus> | null | undefined;
+  /** System id, e.g. provincial. */
+  system?: string | null | undefined;
+  /** Event types, e.g. dossier.status_changed. */
+  type?: Array<string> | null | undefined;
+};
+
+/** Where a pushed event stands. */
+export type InboundEventStatus =
+  /** Stored and acknowledged; waiting to be applied. */
+  | 'ACCEPTED'
+  /** Applied to the hub's state (flagged when it broke the legal transition graph). */
+  | 'APPLIED'
+  /** Could not be applied; `reasonCode` and `reason` say why. */
+  | 'REJECTED'
+  /** Older than the state the hub already holds for its entity: kept, not applied. */
+  | 'SUPERSEDED';
 
 /** Why citizen data is read; recorded with every read. */
 export type LookupPurpose =
@@ -97,6 +264,12 @@ export type MismatchState =
   | 'OPEN'
   | 'RESOLVED';
 
+/** ACCEPTED: stored, will be applied. DUPLICATE: the event id was pushed before with the same content; acknowledged, not applied again. CONFLICT: the event id was pushed before with other content; this one was not stored. */
+export type PushStatus =
+  | 'ACCEPTED'
+  | 'CONFLICT'
+  | 'DUPLICATE';
+
 /** SUCCEEDED: every system read. PARTIAL: a system failed mid-read and its last stored state was used. FAILED: no comparison was possible. */
 export type RunStatus =
   | 'FAILED'
@@ -111,6 +284,12 @@ export type RunTrigger =
   | 'REQUEST'
   | 'SCHEDULE';
 
+/** OPEN: a backfill pull is pending. BACKFILLED: the change feed was read past the gap. FAILED: it could not be. */
+export type SequenceGapStatus =
+  | 'BACKFILLED'
+  | 'FAILED'
+  | 'OPEN';
+
 export type Sex =
   | 'FEMALE'
   | 'MALE';
@@ -119,6 +298,16 @@ export type Sex =
 export type UnitLevel =
   | 'COMMUNE'
   | 'PROVINCE';
+
+export type DossierPageBenchQueryVariables = Exact<{
+  filter?: DossierFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  documentsFirst?: number | null | undefined;
+}>;
+
+
+export type DossierPageBenchQuery = { dossiers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { code: string, status: DossierStatus | null, procedureCode: string, procedureName: string | null, communeCode: string, receivedAt: string | null, dueAt: string | null, hasOpenMismatch: boolean, observations: Array<{ system: string, status: DossierStatus | null, nativeStatus: string }>, applicant: { personalId: string, fullName: string, birthDate: string } | null } }> }, documents: { edges: Array<{ node: { id: string, source: string, number: string, subject: string | null, issuedAt: string, status: string | null } }> } };
 
 export type DossiersWithApplicantsQueryVariables = Exact<{
   filter?: DossierFilter | null | undefined;
@@ -152,14 +341,14 @@ export type DocumentPageQueryVariables = Exact<{
 }>;
 
 
-export type DocumentPageQuery = { documents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, source: string, direction: string | null, number: string, typeName: string, subject: string, issuerName: string, issuedAt: string, urgency: string, secrecy: string, status: string | null } }> } };
+export type DocumentPageQuery = { documents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, source: string, direction: string | null, number: string, typeName: string, subject: string | null, issuerName: string, issuedAt: string, urgency: string, secrecy: string, status: string | null } }> } };
 
 export type DocumentByIdQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DocumentByIdQuery = { document: { id: string, source: string, number: string, subject: string } | null };
+export type DocumentByIdQuery = { document: { id: string, source: string, number: string, subject: string | null } | null };
 
 export type ArchiveFilesQueryVariables = Exact<{
   filter: ArchiveFileFilter;
@@ -190,6 +379,59 @@ export type DossierByCodeQueryVariables = Exact<{
 
 
 export type DossierByCodeQuery = { dossier: { code: string, status: DossierStatus | null, provinceCode: string, communeCode: string, receivedAt: string | null, dueAt: string | null, hasOpenMismatch: boolean, observations: Array<{ system: string, nativeId: string | null, nativeStatus: string, status: DossierStatus | null, sourceUpdatedAt: string }> } | null };
+
+export type PushReceiptFieldsFragment = { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean };
+
+export type PushDossierStatusMutationVariables = Exact<{
+  input: DossierStatusPushInput;
+}>;
+
+
+export type PushDossierStatusMutation = { pushDossierStatus: { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean } };
+
+export type PushDossierCreatedMutationVariables = Exact<{
+  input: DossierPushInput;
+}>;
+
+
+export type PushDossierCreatedMutation = { pushDossierCreated: { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean } };
+
+export type PushDocumentReceivedMutationVariables = Exact<{
+  input: DocumentPushInput;
+}>;
+
+
+export type PushDocumentReceivedMutation = { pushDocumentReceived: { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean } };
+
+export type PushDocumentIssuedMutationVariables = Exact<{
+  input: DocumentPushInput;
+}>;
+
+
+export type PushDocumentIssuedMutation = { pushDocumentIssued: { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean } };
+
+export type PushCivilRegistrationMutationVariables = Exact<{
+  input: CivilRegistrationPushInput;
+}>;
+
+
+export type PushCivilRegistrationMutation = { pushCivilRegistration: { eventId: string, inboundEventId: string, status: PushStatus, currentStatus: InboundEventStatus | null, replayed: boolean } };
+
+export type InboundEventsQueryVariables = Exact<{
+  filter?: InboundEventFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type InboundEventsQuery = { inboundEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, system: string, eventId: string, type: string, entityKey: string, sourceVersion: number | null, sourceTimestamp: string, sequence: number | null, channel: InboundChannel, status: InboundEventStatus, reasonCode: string | null, reason: string | null, duplicates: number, receivedAt: string, processedAt: string | null } }> } };
+
+export type IngestStatsQueryVariables = Exact<{
+  system?: string | null | undefined;
+}>;
+
+
+export type IngestStatsQuery = { ingestStats: Array<{ system: string, enabled: boolean, accepted: number, pending: number, applied: number, superseded: number, rejected: number, duplicates: number, lastReceivedAt: string | null, sequenceContiguousThrough: number | null, lastRejection: { code: string, message: string } | null, recentGaps: Array<{ id: string, fromSequence: number, toSequence: number, status: SequenceGapStatus, pulled: number, detail: string | null }> }> };
 
 export type ReconciliationRunsQueryVariables = Exact<{
   provinceCode?: string | null | undefined;
@@ -249,7 +491,8 @@ export type ResolveLegacyCommuneQueryVariables = Exact<{
 
 export type ResolveLegacyCommuneQuery = { resolveLegacyCommune: { oldCode: string, oldName: string, oldDistrictName: string, oldProvinceName: string, candidates: Array<{ code: string, name: string }>, resolved: { code: string, name: string, provinceCode: string } | null } | null };
 
-
+export const PushReceiptFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushReceiptFieldsFragment, unknown>;
+export const DossierPageBenchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DossierPageBench"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DossierFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"documentsFirst"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dossiers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}},{"kind":"Field","name":{"kind":"Name","value":"procedureName"}},{"kind":"Field","name":{"kind":"Name","value":"communeCode"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueAt"}},{"kind":"Field","name":{"kind":"Name","value":"hasOpenMismatch"}},{"kind":"Field","name":{"kind":"Name","value":"observations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"nativeStatus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"applicant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personalId"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"documents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"documentsFirst"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"issuedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DossierPageBenchQuery, DossierPageBenchQueryVariables>;
 export const DossiersWithApplicantsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DossiersWithApplicants"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DossierFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dossiers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"observations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"applicant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personalId"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"civilRegistrations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"registrationNumber"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DossiersWithApplicantsQuery, DossiersWithApplicantsQueryVariables>;
 export const CitizenLookupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CitizenLookup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"purpose"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LookupPurpose"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reference"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"citizen"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"personalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personalId"}}},{"kind":"Argument","name":{"kind":"Name","value":"purpose"},"value":{"kind":"Variable","name":{"kind":"Name","value":"purpose"}}},{"kind":"Argument","name":{"kind":"Name","value":"reference"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reference"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personalId"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"sex"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"permanentAddress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provinceCode"}},{"kind":"Field","name":{"kind":"Name","value":"communeCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deceased"}}]}}]}}]} as unknown as DocumentNode<CitizenLookupQuery, CitizenLookupQueryVariables>;
 export const CivilRegistrationsOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CivilRegistrationsOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reference"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"civilRegistrations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"personalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personalId"}}},{"kind":"Argument","name":{"kind":"Name","value":"reference"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reference"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"registrationNumber"}},{"kind":"Field","name":{"kind":"Name","value":"book"}},{"kind":"Field","name":{"kind":"Name","value":"page"}},{"kind":"Field","name":{"kind":"Name","value":"people"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"personalId"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}}]}}]}}]}}]} as unknown as DocumentNode<CivilRegistrationsOfQuery, CivilRegistrationsOfQueryVariables>;
@@ -259,6 +502,13 @@ export const ArchiveFilesDocument = {"kind":"Document","definitions":[{"kind":"O
 export const DigitizationProgressOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DigitizationProgressOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"digitizationProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitCode"}},{"kind":"Field","name":{"kind":"Name","value":"files"}},{"kind":"Field","name":{"kind":"Name","value":"pages"}},{"kind":"Field","name":{"kind":"Name","value":"pagesDigitized"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"permanentFiles"}},{"kind":"Field","name":{"kind":"Name","value":"termFiles"}},{"kind":"Field","name":{"kind":"Name","value":"byReceivingCommune"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"files"}},{"kind":"Field","name":{"kind":"Name","value":"pages"}},{"kind":"Field","name":{"kind":"Name","value":"pagesDigitized"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}}]}}]}}]}}]} as unknown as DocumentNode<DigitizationProgressOfQuery, DigitizationProgressOfQueryVariables>;
 export const DossierPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DossierPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DossierFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dossiers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}},{"kind":"Field","name":{"kind":"Name","value":"procedureName"}},{"kind":"Field","name":{"kind":"Name","value":"communeCode"}},{"kind":"Field","name":{"kind":"Name","value":"hasOpenMismatch"}},{"kind":"Field","name":{"kind":"Name","value":"observations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"nativeStatus"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DossierPageQuery, DossierPageQueryVariables>;
 export const DossierByCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DossierByCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dossier"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"provinceCode"}},{"kind":"Field","name":{"kind":"Name","value":"communeCode"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueAt"}},{"kind":"Field","name":{"kind":"Name","value":"hasOpenMismatch"}},{"kind":"Field","name":{"kind":"Name","value":"observations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"nativeId"}},{"kind":"Field","name":{"kind":"Name","value":"nativeStatus"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"sourceUpdatedAt"}}]}}]}}]}}]} as unknown as DocumentNode<DossierByCodeQuery, DossierByCodeQueryVariables>;
+export const PushDossierStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushDossierStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DossierStatusPushInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushDossierStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushReceiptFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushDossierStatusMutation, PushDossierStatusMutationVariables>;
+export const PushDossierCreatedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushDossierCreated"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DossierPushInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushDossierCreated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushReceiptFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushDossierCreatedMutation, PushDossierCreatedMutationVariables>;
+export const PushDocumentReceivedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushDocumentReceived"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DocumentPushInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushDocumentReceived"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushReceiptFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushDocumentReceivedMutation, PushDocumentReceivedMutationVariables>;
+export const PushDocumentIssuedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushDocumentIssued"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DocumentPushInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushDocumentIssued"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushReceiptFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushDocumentIssuedMutation, PushDocumentIssuedMutationVariables>;
+export const PushCivilRegistrationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushCivilRegistration"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CivilRegistrationPushInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushCivilRegistration"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PushReceiptFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PushReceiptFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PushReceipt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"inboundEventId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]} as unknown as DocumentNode<PushCivilRegistrationMutation, PushCivilRegistrationMutationVariables>;
+export const InboundEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"InboundEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"InboundEventFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inboundEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"entityKey"}},{"kind":"Field","name":{"kind":"Name","value":"sourceVersion"}},{"kind":"Field","name":{"kind":"Name","value":"sourceTimestamp"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reasonCode"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"processedAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<InboundEventsQuery, InboundEventsQueryVariables>;
+export const IngestStatsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IngestStats"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"system"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ingestStats"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"system"},"value":{"kind":"Variable","name":{"kind":"Name","value":"system"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"superseded"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"lastReceivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastRejection"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sequenceContiguousThrough"}},{"kind":"Field","name":{"kind":"Name","value":"recentGaps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fromSequence"}},{"kind":"Field","name":{"kind":"Name","value":"toSequence"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"pulled"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]}}]} as unknown as DocumentNode<IngestStatsQuery, IngestStatsQueryVariables>;
 export const ReconciliationRunsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReconciliationRuns"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provinceCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reconciliationRuns"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provinceCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provinceCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provinceCode"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"dossiersCompared"}},{"kind":"Field","name":{"kind":"Name","value":"mismatchCount"}},{"kind":"Field","name":{"kind":"Name","value":"countsByClass"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"class"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failureReason"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}}]}}]}}]} as unknown as DocumentNode<ReconciliationRunsQuery, ReconciliationRunsQueryVariables>;
 export const ReconciliationRunDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReconciliationRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reconciliationRun"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"mismatchCount"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dossierCode"}},{"kind":"Field","name":{"kind":"Name","value":"class"}},{"kind":"Field","name":{"kind":"Name","value":"laggingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"expectedStatus"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ReconciliationRunQuery, ReconciliationRunQueryVariables>;
 export const RequestReconciliationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestReconciliation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provinceCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestReconciliation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provinceCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provinceCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"provinceCode"}}]}}]}}]} as unknown as DocumentNode<RequestReconciliationMutation, RequestReconciliationMutationVariables>;

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CivilRegistration } from '../connectors/civil-registration/civil-registration.js';
 import type { Citizen } from '../connectors/population/citizen.js';
+import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import type { ObservationRow } from '../db/dossier.repository.js';
 import type { CitizenLookupService, ReadPurpose } from '../services/citizen-lookup.service.js';
 import type { SystemStatusService } from '../services/system-status.service.js';
+import type { AuditRepository } from '../db/audit.repository.js';
 import type { DocumentQueryService } from '../services/document-query.service.js';
 import type { AdministrativeUnitService } from '../services/administrative-unit.service.js';
 import type { DossierQueryService } from '../services/dossier-query.service.js';
@@ -22,6 +24,7 @@ export interface ApiServices {
   citizens: CitizenLookupService;
   systems: SystemStatusService;
   documents: DocumentQueryService;
+  audit: AuditRepository;
   ingest: IngestApi;
 }
 
@@ -43,7 +46,7 @@ export interface Loaders {
   personalDataReads: DataLoader<ReadPurpose & { subjectPersonalId: string; action: string }, void>;
 }
 
-/** Who is asking. Until token authentication lands every caller is anonymous. */
+/** Who is asking, as recorded in the audit trail: the principal's subject and first unit. */
 export interface Actor {
   id: string;
   unit: string | null;
@@ -51,6 +54,8 @@ export interface Actor {
 
 export interface RequestContext {
   requestId: string;
+  /** The verified caller; ANONYMOUS when no token was sent. */
+  principal: Principal;
   actor: Actor;
   now: Date;
   services: ApiServices;
@@ -64,12 +69,14 @@ export function createRequestContext(
   services: ApiServices,
   logger: Logger,
   requestId: string = randomUUID(),
-  actor: Actor = { id: 'anonymous', unit: null },
+  principal: Principal = ANONYMOUS,
   headers: { get(name: string): string | undefined } = new Map<string, string>(),
 ): RequestContext {
+  const actor: Actor = { id: principal.subject, unit: principal.units[0] ?? null };
   const reader = { actor: actor.id, unit: actor.unit, requestId };
   return {
     requestId,
+    principal,
     actor,
     now: new Date(),
     services,

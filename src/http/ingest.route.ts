@@ -62,14 +62,16 @@ export function createIngestRoute(options: IngestRouteOptions): IngestRoute {
       return send(res, 403, error('SYSTEM_NOT_ENABLED', `${system} has no webhook secret configured (INGEST_SECRETS), so it cannot push`));
     }
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > maxBody) {
+    if (declared > 16 * maxBody) {
+      // Not worth reading to the end: answer and close the connection.
       options.metrics.deliveries.inc({ system, channel: 'WEBHOOK', outcome: 'rejected' });
       return send(res, 413, error('BODY_TOO_LARGE', `the body is ${declared} bytes; at most ${maxBody} are accepted`), { connection: 'close' });
     }
+    // Read to the end (discarding past the limit) so the sender gets the answer, not a reset.
     const body = await readRaw(req, maxBody);
     if (body === null) {
       options.metrics.deliveries.inc({ system, channel: 'WEBHOOK', outcome: 'rejected' });
-      return send(res, 413, error('BODY_TOO_LARGE', `the body is over ${maxBody} bytes`), { connection: 'close' });
+      return send(res, 413, error('BODY_TOO_LARGE', `the body is over ${maxBody} bytes, the most accepted`));
     }
     const verified = verifyWebhook({
       keys: systemKeys,

@@ -8,13 +8,19 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { authenticate } from '../auth/authenticate.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { register } from 'prom-client';
 import { ERROR_CODES } from '../schema/errors.js';
 import { createRequestContext, type ApiServices, type RequestContext } from './context.js';
+import { queryLimitRule } from './query-limits.js';
+import { ClientRateLimiter } from './rate-limiter.js';
+import { createHash } from 'node:crypto';
+import type { IngestRoute } from './ingest.route.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -29,6 +35,12 @@ export interface HttpServerOptions {
   readiness: readonly ReadinessCheck[];
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Requests per second and burst per client (credential or address); 0 turns the limit off. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Verifies bearer tokens; every GraphQL request goes through it. */
+  tokens?: TokenVerifier;
+  /** `POST /ingest/:system`: signed pushes of agency systems. */
+  ingest?: IngestRoute;
 }
 
 export interface HubHttpServer {
@@ -37,7 +49,13 @@ export interface HubHttpServer {
   close(): Promise<void>;
 }
 
-const KNOWN_CODES = new Set<string>(ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
+const KNOWN_CODES = new Set<string>([
+  ...ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'),
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'QUERY_TOO_COSTLY',
+  'RATE_LIMITED',
+]);
 /** Codes Apollo itself assigns to request errors; passed through as they are. */
 const APOLLO_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
@@ -53,6 +71,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
     introspection: !options.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: [queryLimitRule()],
+    // Refuses documents with too many tokens before parsing them fully (oversized or padded queries).
+    parseOptions: { maxTokens: 5_000 },
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
@@ -77,6 +98,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub.local');
+    if (options.ingest?.matches(url.pathname)) return options.ingest.handle(req, res, url);
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);
@@ -95,7 +117,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
     }
   }
 
+  const limiter = new ClientRateLimiter(options.rateLimit?.perSecond ?? 0, options.rateLimit?.burst ?? 0);
+
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const client = req.headers.authorization ? createHash('sha256').update(req.headers.authorization).digest('base64url') : (req.socket.remoteAddress ?? 'unknown');
+    const wait = limiter.take(client);
+    if (wait !== null) {
+      res.setHeader('retry-after', String(wait));
+      return sendJson(res, 429, { errors: [{ message: `too many requests; retry after ${wait} s`, extensions: { code: 'RATE_LIMITED' } }] });
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -115,7 +145,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
     const requestId = headers.get('x-request-id') ?? undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => Promise.resolve(createRequestContext(options.services, logger, requestId)),
+      context: async () => {
+        const auth = await authenticate(headers.get('authorization'), options.tokens, options.services.ingest?.auth);
+        if (!auth.ok) {
+          throw new GraphQLError(auth.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+        return createRequestContext(options.services, logger, requestId, auth.principal, headers);
+      },
     });
     const responseHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) responseHeaders[key] = value;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { CivilRegistration as CivilRegistrationRecord } from '../connectors/civil-registration/civil-registration.js';
 import { isConnectorError } from '../connectors/connector-error.js';
 import type { Citizen as CitizenRecord } from '../connectors/population/citizen.js';
@@ -16,6 +16,7 @@ export type CitizenRoot = Omit<Citizen, 'civilRegistrations'>;
 
 @Resolver(() => Citizen)
 export class CitizenResolver {
+  @Authorized('population:lookup')
   @Query(() => Citizen, {
     nullable: true,
     description: 'A citizen from the National Population Database. The read is recorded with its purpose and reference.',
@@ -41,6 +42,7 @@ export class CitizenResolver {
     return citizen ? toCitizen(citizen) : null;
   }
 
+  @Authorized('population:lookup')
   @FieldResolver(() => [CivilRegistration])
   async civilRegistrations(@Root() citizen: CitizenRoot, @Ctx() ctx: RequestContext): Promise<CivilRegistration[]> {
     try {
@@ -54,6 +56,7 @@ export class CitizenResolver {
 
 @Resolver()
 export class CivilRegistrationResolver {
+  @Authorized('population:lookup')
   @Query(() => [CivilRegistration], { description: 'Civil-status registrations naming a person. The read is recorded.' })
   async civilRegistrations(
     @Ctx() ctx: RequestContext,

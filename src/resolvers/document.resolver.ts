@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { isConnectorError } from '../connectors/connector-error.js';
 import type { ArchiveFile as ArchiveFileRecord } from '../connectors/document-source.js';
 import type { DocumentPosition, DocumentQuery, DocumentRow } from '../db/document.repository.js';
+import { forbidden } from '../auth/auth-checker.js';
 import type { RequestContext } from '../http/context.js';
 import { decodeCursor, encodeCursor, requireCommuneCode, requirePageSize, requireProvinceCode } from '../schema/arguments.js';
 import { ArchiveFile, ArchiveFileFilter, DigitizationProgress } from '../schema/archive-file.type.js';
@@ -14,6 +15,7 @@ type LazyDocumentConnection = Omit<DocumentConnection, 'totalCount'> & { query: 
 
 @Resolver(() => Document)
 export class DocumentResolver {
+  @Authorized('documents:read')
   @Query(() => DocumentConnection, { description: `Documents of both document systems, newest first; at most ${MAX_PAGE} a page.` })
   async documents(
     @Ctx() ctx: RequestContext,
@@ -38,6 +40,7 @@ export class DocumentResolver {
     };
   }
 
+  @Authorized('documents:read')
   @Query(() => Document, { nullable: true })
   async document(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Document | null> {
     if (!/^(party-documents|government-documents):.{1,200}$/.test(id)) {
@@ -47,6 +50,7 @@ export class DocumentResolver {
     return row ? toDocument(row) : null;
   }
 
+  @Authorized('documents:read')
   @Query(() => [ArchiveFile], { description: 'Archive records of dissolved districts, by province or by the commune that received them.' })
   async archiveFiles(@Ctx() ctx: RequestContext, @Arg('filter', () => ArchiveFileFilter) filter: ArchiveFileFilter): Promise<ArchiveFile[]> {
     const hasProvince = Boolean(filter.provinceCode);
@@ -69,6 +73,7 @@ export class DocumentResolver {
     }
   }
 
+  @Authorized('documents:read')
   @Query(() => DigitizationProgress, { description: 'Pages digitized of the archives a province (2 digits) or commune (5 digits) holds.' })
   async digitizationProgress(@Ctx() ctx: RequestContext, @Arg('unitCode', () => String) unitCode: string): Promise<DigitizationProgress> {
     if (!/^(\d{2}|\d{5})$/.test(unitCode)) throw badUserInput('unit code must be 2 (province) or 5 (commune) digits', 'unitCode');
@@ -78,6 +83,17 @@ export class DocumentResolver {
       if (isConnectorError(error)) throw upstreamError(error);
       throw error;
     }
+  }
+}
+
+@Resolver(() => Document)
+export class DocumentContentResolver {
+  @FieldResolver(() => String, { nullable: true })
+  subject(@Root() document: Document, @Ctx() ctx: RequestContext): string | null {
+    if (document.secrecy !== 'NONE' && !ctx.principal.scopes.has('documents:confidential')) {
+      throw forbidden(`the content of a ${document.secrecy} document needs scope documents:confidential`);
+    }
+    return document.subject;
   }
 }
 

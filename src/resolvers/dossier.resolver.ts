@@ -1,8 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { DossierQuery, DossierRow } from '../db/dossier.repository.js';
 import { isDossierStatus } from '../domain/dossier-status.js';
 import { procedureByCode } from '../domain/procedures.js';
+import { forbidden } from '../auth/auth-checker.js';
+import { inUnitScope, unitScopeOf } from '../auth/principal.js';
 import type { RequestContext } from '../http/context.js';
 import {
   decodeCursor,
@@ -33,12 +35,17 @@ type LazyDossierConnection = Omit<DossierConnection, 'totalCount' | 'edges'> & {
 
 @Resolver(() => Dossier)
 export class DossierResolver {
-  @Query(() => Dossier, { nullable: true, description: 'A dossier by its national code.' })
+  @Authorized('dossiers:read')
+  @Query(() => Dossier, { nullable: true, description: 'A dossier by its national code; FORBIDDEN outside the caller’s units.' })
   async dossier(@Ctx() ctx: RequestContext, @Arg('code', () => String) code: string): Promise<DossierRoot | null> {
     const row = await ctx.services.dossiers.byCode(requireDossierCode(code));
+    if (row && !inUnitScope(unitScopeOf(ctx.principal), row.provinceCode, row.communeCode)) {
+      throw forbidden('this dossier belongs to a unit outside yours');
+    }
     return row ? toDossier(row) : null;
   }
 
+  @Authorized('dossiers:read')
   @Query(() => DossierConnection, { description: `Dossiers matching a filter, ordered by code; at most ${MAX_PAGE} a page.` })
   async dossiers(
     @Ctx() ctx: RequestContext,
@@ -47,7 +54,7 @@ export class DossierResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LazyDossierConnection> {
     const size = requirePageSize(first, MAX_PAGE);
-    const query = toQuery(filter ?? {});
+    const query = { ...toQuery(filter ?? {}), scope: unitScopeOf(ctx.principal) };
     const afterCode = after ? decodeCursor(after) : null;
     const page = await ctx.services.dossiers.page(query, afterCode, size);
     const edges = page.items.map((row) => ({ cursor: encodeCursor(row.code), node: toDossier(row) }));
@@ -82,6 +89,7 @@ export class DossierResolver {
 
 @Resolver(() => Dossier)
 export class DossierApplicantResolver {
+  @Authorized('population:lookup')
   @FieldResolver(() => Citizen, { nullable: true })
   async applicant(@Root() dossier: DossierRoot, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<CitizenRoot | null> {
     if (!dossier.applicantPersonalId) return null;

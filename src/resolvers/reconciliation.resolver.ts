@@ -1,9 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MismatchQuery, MismatchRow } from '../db/mismatch.repository.js';
 import type { RunRow } from '../db/reconciliation.repository.js';
 import type { RunStatus } from '../db/schema.js';
 import { isDossierStatus } from '../domain/dossier-status.js';
 import type { MismatchClass } from '../domain/mismatch.js';
+import { forbidden } from '../auth/auth-checker.js';
+import { unitScopeOf } from '../auth/principal.js';
 import type { RequestContext } from '../http/context.js';
 import {
   decodeCursor,
@@ -25,6 +27,7 @@ type LazyMismatchConnection = Omit<MismatchConnection, 'totalCount'> & { query: 
 
 @Resolver(() => ReconciliationRun)
 export class ReconciliationResolver {
+  @Authorized('reconciliation:read')
   @Query(() => [ReconciliationRun], { description: 'Reconciliation runs, newest first.' })
   async reconciliationRuns(
     @Ctx() ctx: RequestContext,
@@ -39,6 +42,7 @@ export class ReconciliationResolver {
     return rows.map(toRun);
   }
 
+  @Authorized('reconciliation:read')
   @Query(() => ReconciliationRun, { nullable: true })
   async reconciliationRun(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ReconciliationRun | null> {
     const row = await ctx.services.reconciliation.run(requireRunId(id));
@@ -55,9 +59,13 @@ export class ReconciliationResolver {
     return mismatchConnection(ctx, { runId: run.id }, first, after);
   }
 
+  @Authorized('reconciliation:request')
   @Mutation(() => ReconciliationRun, { description: 'Queues a reconciliation run of one province now.' })
   async requestReconciliation(@Ctx() ctx: RequestContext, @Arg('provinceCode', () => String) provinceCode: string): Promise<ReconciliationRun> {
-    const outcome = await ctx.services.reconciliation.request(requireProvinceCode(provinceCode), null);
+    const province = requireProvinceCode(provinceCode);
+    const scope = unitScopeOf(ctx.principal);
+    if (!scope.all && !scope.provinces.includes(province)) throw forbidden(`province ${province} is outside your units`);
+    const outcome = await ctx.services.reconciliation.request(province, ctx.principal.subject);
     if (!outcome.ok) {
       if (outcome.error.code === 'UNKNOWN_PROVINCE') throw badUserInput(outcome.error.message, 'provinceCode');
       throw queueUnavailable(outcome.error.message);
@@ -68,6 +76,7 @@ export class ReconciliationResolver {
 
 @Resolver(() => Mismatch)
 export class MismatchResolver {
+  @Authorized('reconciliation:read')
   @Query(() => MismatchConnection, { description: 'Mismatches matching a filter (open ones by default).' })
   async mismatches(
     @Ctx() ctx: RequestContext,

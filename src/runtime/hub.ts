@@ -18,6 +18,11 @@ import { DocumentSyncService } from '../services/document-sync.service.js';
 import { DocumentRepository } from '../db/document.repository.js';
 import { SYNC_QUEUE, syncDocumentsJob } from '../jobs/sync-documents.job.js';
 import { startAgencySystems, type AgencySystems } from './agency-systems.js';
+import { demoTokens } from '../auth/demo-tokens.js';
+import { isDemoMode, resolveJwtSecret } from '../auth/jwt-secret.js';
+import { TokenVerifier } from '../auth/token-verifier.js';
+import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
+import { createIngestRuntime } from './ingest.js';
 import { createHttpServer, type HubHttpServer } from '../http/server.js';
 import { createQueueEngine, type QueueEngine, type QueueEngineKind } from '../jobs/queue-engine.js';
 import { RECONCILIATION_QUEUE, reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
@@ -34,6 +39,8 @@ import { findRedisServer, REDIS_INSTALL_HINT, startLocalRedis, type RunningRedis
 
 export interface RunningHub {
   graphqlUrl: string | null;
+  /** Demo mode only: a ready token for each demo identity. */
+  demoTokens: Array<{ label: string; token: string }>;
   databaseUrl: string;
   queueEngine: QueueEngineKind;
   redisUrl: string | null;
@@ -112,13 +119,12 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     const runs = new ReconciliationRepository(db.sql);
     const units = new AdministrativeUnitService(unitsRepo);
     const reconciliationQueue: Queue = engine.queue(RECONCILIATION_QUEUE);
-    const reconciliation = new ReconciliationService(
-      db.sql,
-      runs,
-      new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger),
-      { provincial, specialized },
-      logger,
-    );
+    const dossierSync = new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger);
+    const reconciliation = new ReconciliationService(db.sql, runs, dossierSync, { provincial, specialized }, logger, new DossierFlagRepository(db.sql));
+    // Pushes: /ingest, push mutations, inbox/outbox relay, apply workers, sequence gaps.
+    const ingest = createIngestRuntime({ config, sql: db.sql, engine, reconciliationQueue, reconciliation, sync: dossierSync, sources: { provincial, specialized }, logger });
+    ingest.start();
+    stack.push({ name: 'ingest relay', stop: () => ingest.stop() });
 
     // 5. Workers and schedules
     let workers: Worker[] = [];
@@ -135,16 +141,22 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
         [
           { definition: reconcileProvinceJob, deps: { runs, reconciliation } },
           { definition: syncDocumentsJob, deps: { documents: documentSync } },
+          ...ingest.reconciliationJobs,
         ],
         logger,
       );
+      workers.push(...ingest.startWorkers());
       await upsertProvinceSchedules(reconciliationQueue, reconcileProvinceJob, config.RECONCILE_PROVINCES, config.RECONCILE_EVERY_SECONDS * 1_000);
       await upsertProvinceSchedules(engine.queue(SYNC_QUEUE), syncDocumentsJob, config.RECONCILE_PROVINCES, config.DOCUMENT_SYNC_EVERY_SECONDS * 1_000);
     }
 
     // 6. HTTP API
     let graphqlUrl: string | null = null;
+    let demo: Array<{ label: string; token: string }> = [];
     if (config.ROLE !== 'worker') {
+      const jwtSecret = await resolveJwtSecret(config);
+      const tokens = new TokenVerifier({ secret: jwtSecret, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+      if (isDemoMode(config) && jwtSecret) demo = await demoTokens(jwtSecret, config.AUTH_ISSUER, config.AUTH_AUDIENCE);
       const http: HubHttpServer = await createHttpServer({
         schema: await buildHubSchema(),
         services: {
@@ -158,10 +170,15 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
             config.UPSTREAM_TIMEOUT_MS + 250,
           ),
           systems: new SystemStatusService(agencies.all, Math.min(config.UPSTREAM_TIMEOUT_MS, 1_000)),
+          audit: new AuditRepository(db.sql),
           documents: new DocumentQueryService(new DocumentRepository(db.db), agencies.connectors.governmentDocuments, config.UPSTREAM_TIMEOUT_MS),
+          ingest: ingest.api,
         },
+        ingest: ingest.route,
         logger,
         production: config.NODE_ENV === 'production',
+        tokens,
+        rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 },
         readiness: [
           { name: 'postgres', check: async () => void (await db.sql`select 1`) },
           { name: 'queues', check: async () => void (await reconciliationQueue.getJobCounts('waiting')) },
@@ -173,7 +190,7 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     }
     void workers;
 
-    return { graphqlUrl, databaseUrl, queueEngine: queueKind, redisUrl, simulators, notices, stop };
+    return { graphqlUrl, databaseUrl, queueEngine: queueKind, redisUrl, simulators, notices, demoTokens: demo, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -21,8 +21,11 @@ export class Document {
   @Field(() => String)
   typeName!: string;
 
-  @Field(() => String, { description: 'Trích yếu.' })
-  subject!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Trích yếu. For documents marked Mật, Tối mật or Tuyệt mật it needs scope documents:confidential (FORBIDDEN otherwise): others see that the document exists, not its content.',
+  })
+  subject!: string | null;
 
   @Field(() => String, { nullable: true })
   issuerOrganId!: string | null;

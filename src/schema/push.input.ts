@@ -8,7 +8,7 @@ import { DossierStatusEnum } from './dossier-status.enum.js';
  * the envelope first. Values are checked by the same rules as webhooks; a wrong one is a
  * BAD_USER_INPUT naming the field.
  */
-@InputType({ isAbstract: true })
+@InputType({ description: 'The envelope of every push: event id, source time, version, sequence.' })
 export class PushEnvelopeInput {
   @Field(() => String, { description: 'Your id of the event, unique among the events your system pushes.' })
   eventId!: string;

@@ -10,6 +10,7 @@ import {
   SystemsDocument,
 } from '../../src/generated/operations.js';
 import { execute } from '../support/graphql-client.js';
+import { superuser } from '../support/tokens.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
 
@@ -18,6 +19,7 @@ const TIMEOUT_MS = 800;
 describe('one query over the agency systems', () => {
   let db: TestDatabase;
   let hub: HubProcess;
+  let auth: Record<string, string>;
 
   const sim = (system: string): string => {
     const url = hub.simulators[system];
@@ -35,6 +37,7 @@ describe('one query over the agency systems', () => {
   };
 
   beforeAll(async () => {
+    auth = await superuser();
     db = await createTestDatabase();
     hub = await startHubProcess({
       DATABASE_URL: db.url,
@@ -69,7 +72,7 @@ describe('one query over the agency systems', () => {
   });
 
   it('reads 50 dossiers with applicants and their registrations in one request per system and nesting level', async () => {
-    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 50, filter: { provinceCode: '96' } });
+    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 50, filter: { provinceCode: '96' } }, auth);
     expect(result.errors).toEqual([]);
     const nodes = result.data?.dossiers.edges.map((e) => e.node) ?? [];
     expect(nodes).toHaveLength(50);
@@ -79,7 +82,7 @@ describe('one query over the agency systems', () => {
   });
 
   it('records every applicant read with purpose PROCESS_DOSSIER and the dossier as reference', async () => {
-    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 10, filter: { provinceCode: '51' } });
+    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 10, filter: { provinceCode: '51' } }, auth);
     const nodes = result.data?.dossiers.edges.map((e) => e.node) ?? [];
     const codes = nodes.filter((n) => n.applicant).map((n) => n.code);
     const rows = await db.sql<{ reference: string; purpose: string; fields: string[]; subject_personal_id: string }[]>`
@@ -93,7 +96,7 @@ describe('one query over the agency systems', () => {
   it('answers with the other fields intact and a coded field error when the population database is down', async () => {
     await setFaults('population', { down: true });
     const started = Date.now();
-    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 5, filter: { provinceCode: '96' } });
+    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 5, filter: { provinceCode: '96' } }, auth);
     const elapsed = Date.now() - started;
     const nodes = result.data?.dossiers.edges.map((e) => e.node) ?? [];
     expect(nodes).toHaveLength(5);
@@ -107,7 +110,7 @@ describe('one query over the agency systems', () => {
   it('gives UPSTREAM_TIMEOUT within the time limit plus a small margin when the population database is slow', async () => {
     await setFaults('population', { latencyMs: 5_000 });
     const started = Date.now();
-    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 3, filter: { provinceCode: '51' } });
+    const result = await execute(hub.graphqlUrl, DossiersWithApplicantsDocument, { first: 3, filter: { provinceCode: '51' } }, auth);
     const elapsed = Date.now() - started;
     expect(result.data?.dossiers.edges).toHaveLength(3);
     expect(result.errors[0]?.extensions?.['code']).toBe('UPSTREAM_TIMEOUT');
@@ -116,7 +119,7 @@ describe('one query over the agency systems', () => {
   });
 
   it('rejects a malformed personal id with BAD_USER_INPUT and sends nothing upstream', async () => {
-    const result = await execute(hub.graphqlUrl, CitizenLookupDocument, { personalId: '09912345678', purpose: 'VERIFY_IDENTITY', reference: 'X' });
+    const result = await execute(hub.graphqlUrl, CitizenLookupDocument, { personalId: '09912345678', purpose: 'VERIFY_IDENTITY', reference: 'X' }, auth);
     expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(result.errors[0]?.message).toMatch(/12 digits/);
     expect(await requestsAt('population')).toBe(0);
@@ -124,14 +127,14 @@ describe('one query over the agency systems', () => {
 
   it('rejects a citizen lookup without a reference', async () => {
     const [row] = await db.sql<{ id: string }[]>`select applicant_personal_id as id from dossiers where applicant_personal_id is not null limit 1`;
-    const result = await execute(hub.graphqlUrl, CitizenLookupDocument, { personalId: row?.id ?? '', purpose: 'VERIFY_IDENTITY' });
+    const result = await execute(hub.graphqlUrl, CitizenLookupDocument, { personalId: row?.id ?? '', purpose: 'VERIFY_IDENTITY' }, auth);
     expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(result.errors[0]?.message).toMatch(/reference/);
     expect(await requestsAt('population')).toBe(0);
   });
 
   it('reports every connected system with its health and circuit', async () => {
-    const result = await execute(hub.graphqlUrl, SystemsDocument, {});
+    const result = await execute(hub.graphqlUrl, SystemsDocument, {}, auth);
     const systems = result.data?.systems ?? [];
     expect(systems.map((s) => s.id).sort()).toEqual(
       ['civil-registration', 'government-documents', 'national-portal', 'party-documents', 'population', 'provincial', 'specialized'],
@@ -140,26 +143,26 @@ describe('one query over the agency systems', () => {
   });
 
   it('pages documents of both systems newest first and finds one by id', async () => {
-    const first = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 20 });
+    const first = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 20 }, auth);
     expect(first.errors).toEqual([]);
     const page = first.data?.documents;
-    const sources = new Set((await execute(hub.graphqlUrl, DocumentPageDocument, { first: 100 })).data?.documents.edges.map((e) => e.node.source));
+    const sources = new Set((await execute(hub.graphqlUrl, DocumentPageDocument, { first: 100 }, auth)).data?.documents.edges.map((e) => e.node.source));
     expect(page?.totalCount).toBeGreaterThan(1_000);
     const dates = page?.edges.map((e) => e.node.issuedAt) ?? [];
     expect([...dates].sort().reverse()).toEqual(dates);
-    const next = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 20, after: page?.pageInfo.endCursor ?? null });
+    const next = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 20, after: page?.pageInfo.endCursor ?? null }, auth);
     const firstIds = new Set(page?.edges.map((e) => e.node.id));
     expect(next.data?.documents.edges.some((e) => firstIds.has(e.node.id))).toBe(false);
     expect(sources.size).toBeGreaterThan(0);
-    const party = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 1, filter: { source: ['party-documents'] } });
+    const party = await execute(hub.graphqlUrl, DocumentPageDocument, { first: 1, filter: { source: ['party-documents'] } }, auth);
     const id = party.data?.documents.edges[0]?.node.id ?? '';
-    const one = await execute(hub.graphqlUrl, DocumentByIdDocument, { id });
+    const one = await execute(hub.graphqlUrl, DocumentByIdDocument, { id }, auth);
     expect(one.data?.document?.source).toBe('party-documents');
   });
 
   it('sums digitization progress in pages over the archives a province received', async () => {
-    const files = await execute(hub.graphqlUrl, ArchiveFilesDocument, { filter: { provinceCode: '96' } });
-    const progress = await execute(hub.graphqlUrl, DigitizationProgressOfDocument, { unitCode: '96' });
+    const files = await execute(hub.graphqlUrl, ArchiveFilesDocument, { filter: { provinceCode: '96' } }, auth);
+    const progress = await execute(hub.graphqlUrl, DigitizationProgressOfDocument, { unitCode: '96' }, auth);
     const list = files.data?.archiveFiles ?? [];
     const report = progress.data?.digitizationProgress;
     expect(list.length).toBeGreaterThan(100);

@@ -12,6 +12,7 @@ import {
   ResolveLegacyCommuneDocument,
 } from '../../src/generated/operations.js';
 import { execute } from '../support/graphql-client.js';
+import { superuser } from '../support/tokens.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
 
@@ -23,9 +24,11 @@ interface GroundTruth {
 describe('the hub started as `npm start` does, with its simulators', () => {
   let db: TestDatabase;
   let hub: HubProcess;
+  let auth: Record<string, string>;
   let truth: GroundTruth;
 
   beforeAll(async () => {
+    auth = await superuser();
     db = await createTestDatabase();
     hub = await startHubProcess({
       DATABASE_URL: db.url,
@@ -49,17 +52,17 @@ describe('the hub started as `npm start` does, with its simulators', () => {
   });
 
   it('serves the administrative units of the two-level government', async () => {
-    const provinces = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, {});
+    const provinces = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, {}, auth);
     expect(provinces.errors).toEqual([]);
     expect(provinces.data?.administrativeUnits).toHaveLength(34);
-    const caMau = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, { provinceCode: '96' });
+    const caMau = await execute(hub.graphqlUrl, AdministrativeUnitsDocument, { provinceCode: '96' }, auth);
     expect(caMau.data?.administrativeUnits.length).toBeGreaterThan(50);
     expect(caMau.data?.administrativeUnits.every((u) => u.provinceCode === '96' && u.level === 'COMMUNE')).toBe(true);
   });
 
   it('resolves a pre-2025 commune code to the commune that replaced it', async () => {
     // Phường 12, Quận Gò Vấp (TP Hồ Chí Minh) became part of Phường An Hội Tây.
-    const result = await execute(hub.graphqlUrl, ResolveLegacyCommuneDocument, { oldCode: '26881' });
+    const result = await execute(hub.graphqlUrl, ResolveLegacyCommuneDocument, { oldCode: '26881' }, auth);
     expect(result.errors).toEqual([]);
     expect(result.data?.resolveLegacyCommune?.resolved?.code).toBe('26882');
   });
@@ -67,7 +70,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
   it('finishes a reconciliation run per province whose mismatches are exactly the seeded drift', async () => {
     const runs = await eventually(
       async () => {
-        const result = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { first: 10 });
+        const result = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { first: 10 }, auth);
         const finished = (result.data?.reconciliationRuns ?? []).filter((r) => r.status === 'SUCCEEDED');
         const provinces = new Set(finished.map((r) => r.provinceCode));
         return provinces.has('96') && provinces.has('51') ? finished : undefined;
@@ -85,6 +88,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
         hub.graphqlUrl,
         OpenMismatchesDocument,
         { first: 200, after },
+        auth,
       );
       expect(page.errors).toEqual([]);
       for (const edge of page.data?.mismatches.edges ?? []) found.set(edge.node.dossierCode, edge.node.class);
@@ -95,7 +99,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
   });
 
   it('answers the dossier page query with each system’s observation', async () => {
-    const result = await execute(hub.graphqlUrl, DossierPageDocument, { first: 5 });
+    const result = await execute(hub.graphqlUrl, DossierPageDocument, { first: 5 }, auth);
     expect(result.errors).toEqual([]);
     const connection = result.data?.dossiers;
     expect(connection?.totalCount).toBe(truth.dossiers);
@@ -106,19 +110,19 @@ describe('the hub started as `npm start` does, with its simulators', () => {
     }
     const drifted = truth.drift[0];
     if (!drifted) throw new Error('the demo data has no drift');
-    const one = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: drifted.dossierCode });
+    const one = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: drifted.dossierCode }, auth);
     expect(one.data?.dossier?.hasOpenMismatch).toBe(true);
   });
 
   it('rejects an invalid dossier code with BAD_USER_INPUT that says what is wrong', async () => {
-    const result = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: 'H12-251399-0001' });
+    const result = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: 'H12-251399-0001' }, auth);
     expect(result.data?.dossier ?? null).toBeNull();
     expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(result.errors[0]?.message).toMatch(/date|month/i);
   });
 
   it('rejects a reconciliation request for a province that does not exist', async () => {
-    const result = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '99' });
+    const result = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '99' }, auth);
     expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(result.errors[0]?.message).toContain('99');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReconciliationRunsDocument, RequestReconciliationDocument } from '../../src/generated/operations.js';
 import { execute } from '../support/graphql-client.js';
+import { superuser } from '../support/tokens.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
 
@@ -11,8 +12,10 @@ interface GroundTruth {
 describe('the hub on a machine without redis-server', () => {
   let db: TestDatabase;
   let hub: HubProcess;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
+    auth = await superuser();
     db = await createTestDatabase();
     hub = await startHubProcess({
       DATABASE_URL: db.url,
@@ -40,12 +43,12 @@ describe('the hub on a machine without redis-server', () => {
   it('runs the scheduled and the requested reconciliations on BullMQ’s PostgreSQL backend', async () => {
     const provincial = hub.simulators['provincial'];
     const truth = (await (await fetch(`${provincial}/__admin/ground-truth`)).json()) as GroundTruth;
-    const requested = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '96' });
+    const requested = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '96' }, auth);
     expect(requested.errors).toEqual([]);
     const requestedId = requested.data?.requestReconciliation.id;
     const runs = await eventually(
       async () => {
-        const result = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { first: 20 });
+        const result = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { first: 20 }, auth);
         const done = (result.data?.reconciliationRuns ?? []).filter((r) => r.status === 'SUCCEEDED');
         const scheduled = new Set(done.filter((r) => r.trigger === 'SCHEDULE').map((r) => r.provinceCode));
         return scheduled.has('96') && scheduled.has('51') && done.some((r) => r.id === requestedId) ? done : undefined;

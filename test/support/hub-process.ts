@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_JWT_SECRET } from './tokens.js';
 
 export interface HubProcess {
   child: ChildProcess;
@@ -19,7 +20,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export async function startHubProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
