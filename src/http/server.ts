@@ -69,6 +69,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
     introspection: !options.production,
+    // No "Did you mean …" field suggestions in production: they map the schema for an attacker.
+    hideSchemaDetailsFromClientErrors: options.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     validationRules: [queryLimitRule()],
