@@ -1,4 +1,4 @@
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -83,6 +83,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      mutationAuditPlugin(options.services),
     ],
     formatError: (formatted, error) => maskError(formatted, error, logger),
   });
@@ -206,10 +207,41 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
 }
 
 /**
+ * Every mutation is recorded in the audit trail: who, their unit, which mutation fields, and
+ * whether it succeeded. Variables are not recorded (they can carry personal data).
+ */
+function mutationAuditPlugin(services: ApiServices): ApolloServerPlugin<RequestContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        async willSendResponse({ operation, contextValue, response }) {
+          if (operation?.operation !== 'mutation') return;
+          const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          await services.audit.append([
+            {
+              action: 'MUTATION',
+              actor: contextValue.actor.id,
+              actorUnit: contextValue.actor.unit,
+              subjectPersonalId: null,
+              purpose: null,
+              reference: fields.join(','),
+              fields,
+              requestId: contextValue.requestId,
+              detail: { operationName: operation.name?.value ?? null, errors: errors.map((e) => e.extensions?.['code'] ?? 'ERROR') },
+            },
+          ]);
+        },
+      });
+    },
+  };
+}
+
+/**
  * Errors the code raised on purpose keep their code and message. Anything else is an internal
  * error: logged with its stack, returned without message, stack, SQL or host names.
  */
-function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const raw = formatted.extensions?.['code'];
   const code = typeof raw === 'string' ? raw : 'INTERNAL_SERVER_ERROR';
   if (KNOWN_CODES.has(code) || APOLLO_CODES.has(code)) return formatted;

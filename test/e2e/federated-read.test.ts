@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   ArchiveFilesDocument,
@@ -19,6 +20,7 @@ const TIMEOUT_MS = 800;
 describe('one query over the agency systems', () => {
   let db: TestDatabase;
   let hub: HubProcess;
+  let prefix: string;
   let auth: Record<string, string>;
 
   const sim = (system: string): string => {
@@ -39,13 +41,16 @@ describe('one query over the agency systems', () => {
   beforeAll(async () => {
     auth = await superuser();
     db = await createTestDatabase();
+    prefix = `fed${randomBytes(4).toString('hex')}`;
     hub = await startHubProcess({
       DATABASE_URL: db.url,
       REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: `fed${randomBytes(4).toString('hex')}`,
+      QUEUE_PREFIX: prefix,
       PORT: '0',
       HOST: '127.0.0.1',
       UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+      // Everything the hub logs is scanned for personal data at the end.
+      LOG_LEVEL: 'debug',
       RECONCILE_EVERY_SECONDS: '3600',
     });
     // The first scheduled pulls fill the dossier and document indexes.
@@ -171,5 +176,39 @@ describe('one query over the agency systems', () => {
     expect(report?.pagesDigitized).toBe(list.reduce((s, f) => s + f.pagesDigitized, 0));
     expect((report?.permanentFiles ?? 0) + (report?.termFiles ?? 0)).toBe(list.length);
     expect(report?.byReceivingCommune.reduce((s, g) => s + g.files, 0)).toBe(list.length);
+  });
+
+  it('leaves no personal id in its logs or in Redis after reading citizens', async () => {
+    const ids = (await db.sql<{ id: string }[]>`select distinct applicant_personal_id as id from dossiers where applicant_personal_id is not null`).map((r) => r.id);
+    const [reads] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'CITIZEN_READ'`;
+    expect(reads?.n).toBeGreaterThan(50);
+    const logs = hub.output();
+    expect(logs.length).toBeGreaterThan(0);
+    const idPattern = /(?<!\d)0\d{11}(?!\d)/g;
+    expect(logs.match(idPattern) ?? []).toEqual([]);
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      let dump = '';
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          const type = await redis.type(key);
+          if (type === 'string') dump += await redis.get(key);
+          else if (type === 'hash') dump += JSON.stringify(await redis.hgetall(key));
+          else if (type === 'list') dump += JSON.stringify(await redis.lrange(key, 0, -1));
+          else if (type === 'set') dump += JSON.stringify(await redis.smembers(key));
+          else if (type === 'zset') dump += JSON.stringify(await redis.zrange(key, 0, -1));
+          else if (type === 'stream') dump += JSON.stringify(await redis.xrange(key, '-', '+'));
+          dump += key;
+        }
+      } while (cursor !== '0');
+      expect(dump.length).toBeGreaterThan(100);
+      expect(ids.filter((id) => dump.includes(id))).toEqual([]);
+      expect(dump.match(idPattern) ?? []).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -23,9 +23,11 @@ import { startWorkers } from '../../src/jobs/workers.js';
 import { silentLogger } from '../../src/logger.js';
 import { createIngestRuntime, type IngestRuntime } from '../../src/runtime/ingest.js';
 import { buildHubSchema } from '../../src/schema/build-schema.js';
+import { AuditRepository } from '../../src/db/audit.repository.js';
 import { DossierSyncService } from '../../src/services/dossier-sync.service.js';
 import { ReconciliationService } from '../../src/services/reconciliation.service.js';
-import { connectDatabase, type DbHandle } from '../../src/db/client.js';
+import postgres from 'postgres';
+import type { DbHandle } from '../../src/db/client.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -81,7 +83,10 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
     const target = new URL(db.url);
     proxy = await startTcpProxy(target.hostname, Number(target.port));
     target.port = String(proxy.port);
-    hubDb = connectDatabase(target.toString(), { max: 6 });
+    // Idle connections close soon, so a test can take PostgreSQL away when none is open: with
+    // a live one, postgres.js 3.4.9 may crash the process (porsager/postgres#1154, #1208).
+    const sql = postgres(target.toString(), { max: 6, idle_timeout: 1, onnotice: () => undefined });
+    hubDb = { sql, db: db.db, close: () => sql.end({ timeout: 1 }) };
   }
   const secrets: Record<string, string[]> = {
     provincial: [generateWebhookSecret(), generateWebhookSecret()],
@@ -122,7 +127,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const runtime = createIngestRuntime({ config, sql: hubDb.sql, engine, reconciliationQueue, reconciliation, sync, sources, logger });
   const http = await createHttpServer({
     schema: await buildHubSchema(),
-    services: { ingest: runtime.api } as unknown as ApiServices,
+    services: { ingest: runtime.api, audit: new AuditRepository(hubDb.sql) } as unknown as ApiServices,
     logger,
     production: false,
     readiness: [],
