@@ -63,6 +63,8 @@ export const configSchema = z.object({
   AUTH_AUDIENCE: z.string().default('lienthong-api'),
   /** GraphQL requests per second per client (token or address), with twice that as burst; 0 = no limit. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(100),
+  /** `only`: run only the operations of src/generated/persisted-operations.json. Defaults to `only` in production. */
+  PERSISTED_OPERATIONS: z.enum(['only', 'off']).optional(),
   /** Which parts run in this process: everything, only the API, or only the workers. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Run the simulators even when agency URLs are configured (tests). */

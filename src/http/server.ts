@@ -18,6 +18,7 @@ import { register } from 'prom-client';
 import { ERROR_CODES } from '../schema/errors.js';
 import { createRequestContext, type ApiServices, type RequestContext } from './context.js';
 import { queryLimitRule } from './query-limits.js';
+import { resolvePersisted, type PersistedOperation } from './persisted-operations.js';
 import { ClientRateLimiter } from './rate-limiter.js';
 import { createHash } from 'node:crypto';
 import type { IngestRoute } from './ingest.route.js';
@@ -37,6 +38,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** Requests per second and burst per client (credential or address); 0 turns the limit off. */
   rateLimit?: { perSecond: number; burst: number };
+  /** When set, only these operations run (production). */
+  persistedOperations?: ReadonlyMap<string, PersistedOperation>;
   /** Verifies bearer tokens; every GraphQL request goes through it. */
   tokens?: TokenVerifier;
   /** `POST /ingest/:system`: signed pushes of agency systems. */
@@ -144,6 +147,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
         return sendJson(res, 400, { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
+    if (options.persistedOperations) {
+      const refused = applyPersisted(options.persistedOperations, body, url);
+      if (refused) return sendJson(res, 400, { errors: [{ message: refused, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
+    }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body };
     const requestId = headers.get('x-request-id') ?? undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -206,6 +213,32 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
   };
 }
 
+/** Replaces a persisted reference by its text in the request, or says why it is refused. */
+function applyPersisted(manifest: ReadonlyMap<string, PersistedOperation>, body: unknown, url: URL): string | null {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const request = body as { query?: unknown; extensions?: Record<string, unknown> };
+    const outcome = resolvePersisted(manifest, request.query, request.extensions);
+    if (!outcome.ok) return outcome.message;
+    request.query = outcome.query;
+    if (request.extensions) delete request.extensions['persistedQuery'];
+    return null;
+  }
+  if (url.searchParams.has('query') || url.searchParams.has('extensions')) {
+    let extensions: unknown = null;
+    try {
+      extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null');
+    } catch {
+      return 'the extensions parameter is not JSON';
+    }
+    const outcome = resolvePersisted(manifest, url.searchParams.get('query') ?? undefined, extensions);
+    if (!outcome.ok) return outcome.message;
+    url.searchParams.set('query', outcome.query);
+    url.searchParams.delete('extensions');
+    return null;
+  }
+  return null;
+}
+
 /**
  * Every mutation is recorded in the audit trail: who, their unit, which mutation fields, and
  * whether it succeeded. Variables are not recorded (they can carry personal data).
@@ -218,6 +251,8 @@ function mutationAuditPlugin(services: ApiServices): ApolloServerPlugin<RequestC
           if (operation?.operation !== 'mutation') return;
           const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          // Refused because PostgreSQL is down: nothing changed, and no audit row can be written either.
+          if (errors.some((e) => e.extensions?.['code'] === 'STORAGE_UNAVAILABLE')) return;
           await services.audit.append([
             {
               action: 'MUTATION',

@@ -21,6 +21,7 @@ import { startAgencySystems, type AgencySystems } from './agency-systems.js';
 import { demoTokens } from '../auth/demo-tokens.js';
 import { isDemoMode, resolveJwtSecret } from '../auth/jwt-secret.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
+import { loadPersistedOperations } from '../http/persisted-operations.js';
 import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
 import { createIngestRuntime } from './ingest.js';
 import { createHttpServer, type HubHttpServer } from '../http/server.js';
@@ -178,6 +179,9 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
         logger,
         production: config.NODE_ENV === 'production',
         tokens,
+        ...((config.PERSISTED_OPERATIONS ?? (config.NODE_ENV === 'production' ? 'only' : 'off')) === 'only'
+          ? { persistedOperations: loadPersistedOperations() }
+          : {}),
         rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 },
         readiness: [
           { name: 'postgres', check: async () => void (await db.sql`select 1`) },

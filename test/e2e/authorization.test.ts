@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
+import { loadPersistedOperations } from '../../src/http/persisted-operations.js';
 import { bearer, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/tokens.js';
 
 interface Answer {
@@ -208,11 +209,58 @@ describe('the hub in production mode', () => {
     await db?.drop();
   });
 
-  it('refuses introspection and prints no demo tokens', async () => {
+  it('runs only operations of the persisted-operations manifest', async () => {
+    const headers = await bearer(['AUDITOR'], ['VN']);
+    const manifest = loadPersistedOperations();
+    const [hash, systems] = [...manifest].find(([, op]) => op.name === 'Systems') ?? [];
+    const byHash = await fetch(hub.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+    });
+    const answer = (await byHash.json()) as Answer['body'];
+    expect(answer.errors).toBeUndefined();
+    expect((answer.data?.['systems'] as unknown[]).length).toBe(7);
+    const byText = await post(hub.graphqlUrl, systems?.body ?? '', headers);
+    expect(byText.body.errors).toBeUndefined();
+    const adHoc = await post(hub.graphqlUrl, '{ systems { id } }', headers);
+    expect(adHoc.status).toBe(400);
+    expect(codes(adHoc)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  it('prints no demo tokens', () => {
+    expect(hub.output()).not.toContain('Demo tokens');
+  });
+});
+
+describe('the hub in production mode with ad-hoc operations allowed', () => {
+  let db: TestDatabase;
+  let hub: HubProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    hub = await startHubProcess({
+      NODE_ENV: 'production',
+      PERSISTED_OPERATIONS: 'off',
+      DATABASE_URL: db.url,
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: `prod${randomBytes(4).toString('hex')}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_DOSSIERS: '100',
+      RECONCILE_EVERY_SECONDS: '3600',
+    });
+  });
+
+  afterAll(async () => {
+    await hub?.stop();
+    await db?.drop();
+  });
+
+  it('refuses introspection', async () => {
     const answer = await post(hub.graphqlUrl, '{ __schema { queryType { name } } }', await bearer(['AUDITOR'], ['VN']));
     expect(answer.status).toBe(400);
     expect(answer.body.errors?.[0]?.message).toMatch(/introspection/i);
-    expect(hub.output()).not.toContain('Demo tokens');
   });
 
   it('does not suggest field names', async () => {

@@ -191,7 +191,7 @@ describe('one query over the agency systems', () => {
       let dump = '';
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', '500');
         cursor = next;
         for (const key of keys) {
           const type = await redis.type(key);
@@ -199,7 +199,7 @@ describe('one query over the agency systems', () => {
           else if (type === 'hash') dump += JSON.stringify(await redis.hgetall(key));
           else if (type === 'list') dump += JSON.stringify(await redis.lrange(key, 0, -1));
           else if (type === 'set') dump += JSON.stringify(await redis.smembers(key));
-          else if (type === 'zset') dump += JSON.stringify(await redis.zrange(key, 0, -1));
+          else if (type === 'zset') dump += JSON.stringify(await redis.zrange(key, '0', '-1'));
           else if (type === 'stream') dump += JSON.stringify(await redis.xrange(key, '-', '+'));
           dump += key;
         }
