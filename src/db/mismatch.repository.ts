@@ -6,6 +6,8 @@ export type MismatchRow = typeof mismatches.$inferSelect;
 
 export interface MismatchQuery {
   provinceCode?: string | null | undefined;
+  /** Row-level scope: only these provinces (absent = all). */
+  provinces?: readonly string[] | undefined;
   communeCode?: string | null | undefined;
   classes?: readonly string[] | null | undefined;
   state?: 'OPEN' | 'RESOLVED' | null | undefined;
@@ -31,6 +33,7 @@ export class MismatchRepository {
   private conditions(query: MismatchQuery): SQL[] {
     const conditions: SQL[] = [];
     if (query.provinceCode) conditions.push(eq(mismatches.provinceCode, query.provinceCode));
+    if (query.provinces) conditions.push(inArray(mismatches.provinceCode, [...query.provinces, '']));
     if (query.communeCode) conditions.push(eq(mismatches.communeCode, query.communeCode));
     if (query.classes && query.classes.length > 0) conditions.push(inArray(mismatches.class, [...query.classes]));
     if (query.state) conditions.push(eq(mismatches.state, query.state));

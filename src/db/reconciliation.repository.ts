@@ -101,9 +101,16 @@ export class ReconciliationRepository {
     return row ?? null;
   }
 
-  async listRuns(filter: { provinceCode?: string | undefined; status?: RunStatus | undefined }, limit: number): Promise<RunRow[]> {
+  async listRuns(
+    filter: { provinceCode?: string | undefined; status?: RunStatus | undefined; provinces?: readonly string[] | undefined },
+    limit: number,
+  ): Promise<RunRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (filter.provinces) {
+      params.push([...filter.provinces]);
+      where.push(`province_code = any($${params.length}::text[])`);
+    }
     if (filter.provinceCode) {
       params.push(filter.provinceCode);
       where.push(`province_code = $${params.length}`);

@@ -36,7 +36,7 @@ export class ReconciliationResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
   ): Promise<ReconciliationRun[]> {
     const rows = await ctx.services.reconciliation.listRuns(
-      { provinceCode: provinceCode ? requireProvinceCode(provinceCode) : undefined, status: status ?? undefined },
+      { provinceCode: provinceCode ? requireProvinceCode(provinceCode) : undefined, status: status ?? undefined, provinces: provincesOf(ctx) },
       requirePageSize(first, MAX_PAGE),
     );
     return rows.map(toRun);
@@ -46,6 +46,8 @@ export class ReconciliationResolver {
   @Query(() => ReconciliationRun, { nullable: true })
   async reconciliationRun(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ReconciliationRun | null> {
     const row = await ctx.services.reconciliation.run(requireRunId(id));
+    const provinces = provincesOf(ctx);
+    if (row && provinces && !provinces.includes(row.provinceCode)) throw forbidden(`this run covers province ${row.provinceCode}, outside your units`);
     return row ? toRun(row) : null;
   }
 
@@ -92,6 +94,7 @@ export class MismatchResolver {
       state: f.state ?? (f.runId ? null : MismatchState.OPEN),
       dossierCode: f.dossierCode ? requireDossierCode(f.dossierCode, 'filter.dossierCode') : null,
       runId: f.runId ? requireRunId(f.runId, 'filter.runId') : null,
+      provinces: provincesOf(ctx),
     };
     return mismatchConnection(ctx, query, first, after);
   }
@@ -126,6 +129,14 @@ async function mismatchConnection(
     },
     query,
   };
+}
+
+/** The provinces a caller may read reconciliation results of; undefined for nationwide callers. */
+function provincesOf(ctx: RequestContext): readonly string[] | undefined {
+  const scope = unitScopeOf(ctx.principal);
+  if (scope.all) return undefined;
+  // Reconciliation runs per province: callers scoped to communes only see none.
+  return scope.provinces;
 }
 
 function requireRunId(id: string, argument = 'id'): string {

@@ -42,7 +42,10 @@ export class ReconciliationRequestService {
     return this.runs.findRun(id);
   }
 
-  listRuns(filter: { provinceCode?: string | undefined; status?: RunStatus | undefined }, limit: number): Promise<RunRow[]> {
+  listRuns(
+    filter: { provinceCode?: string | undefined; status?: RunStatus | undefined; provinces?: readonly string[] | undefined },
+    limit: number,
+  ): Promise<RunRow[]> {
     return this.runs.listRuns(filter, limit);
   }
 
