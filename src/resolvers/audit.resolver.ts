@@ -3,6 +3,7 @@ import type { RequestContext } from '../http/context.js';
 import { decodeCursor, encodeCursor, requirePageSize, requirePersonalId } from '../schema/arguments.js';
 import { AuditEventConnection, AuditEventFilter, DataAccess } from '../schema/audit-event.type.js';
 import { badUserInput } from '../schema/errors.js';
+import { connectionOf } from '../schema/connection.js';
 
 const MAX_PAGE = 200;
 
@@ -23,13 +24,7 @@ export class AuditResolver {
     const rows = await ctx.services.audit.page({ ...filter, subjectPersonalId: subject }, before, size + 1);
     const edges = rows.slice(0, size).map((row) => ({ cursor: encodeCursor(String(row.seq)), node: row }));
     return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: before !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
+      ...connectionOf(edges, rows.length > size, before !== null),
     };
   }
 

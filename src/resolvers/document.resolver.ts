@@ -9,6 +9,7 @@ import { ArchiveFile, ArchiveFileFilter, DigitizationProgress } from '../schema/
 import { DocumentFilter } from '../schema/document-filter.input.js';
 import { Document, DocumentConnection } from '../schema/document.type.js';
 import { badUserInput, upstreamError } from '../schema/errors.js';
+import { connectionOf } from '../schema/connection.js';
 
 const MAX_PAGE = 100;
 type LazyDocumentConnection = Omit<DocumentConnection, 'totalCount'> & { query: DocumentQuery };
@@ -29,13 +30,7 @@ export class DocumentResolver {
     const page = await ctx.services.documents.page(query, position, size);
     const edges = page.items.map((row) => ({ cursor: encodePosition(row), node: toDocument(row) }));
     return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: position !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
+      ...connectionOf(edges, page.hasNextPage, position !== null),
       query,
     };
   }

@@ -21,6 +21,7 @@ import { Citizen } from '../schema/citizen.type.js';
 import { LookupPurpose } from '../schema/lookup-purpose.enum.js';
 import { loadCitizen, toCitizen, type CitizenRoot } from './citizen.resolver.js';
 import { selectedFields } from './selected-fields.js';
+import { connectionOf } from '../schema/connection.js';
 
 /** A dossier as resolvers pass it on: the row's fields plus the applicant's id for nested reads. */
 export type DossierRoot = Omit<Dossier, 'observations' | 'applicant'> & { applicantPersonalId: string | null };
@@ -59,13 +60,7 @@ export class DossierResolver {
     const page = await ctx.services.dossiers.page(query, afterCode, size);
     const edges = page.items.map((row) => ({ cursor: encodeCursor(row.code), node: toDossier(row) }));
     return {
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: afterCode !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
+      ...connectionOf(edges, page.hasNextPage, afterCode !== null),
       query,
     };
   }

@@ -19,6 +19,7 @@ import { badUserInput, queueUnavailable } from '../schema/errors.js';
 import { MismatchFilter } from '../schema/mismatch-filter.input.js';
 import { Mismatch, MismatchConnection, MismatchState } from '../schema/mismatch.type.js';
 import { ReconciliationRun, RunStatusEnum, type RunTrigger } from '../schema/reconciliation-run.type.js';
+import { connectionOf } from '../schema/connection.js';
 
 const MAX_PAGE = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,13 +121,7 @@ async function mismatchConnection(
   const page = await ctx.services.reconciliation.mismatchPage(query, afterId, size);
   const edges = page.items.map((row) => ({ cursor: encodeCursor(row.id), node: toMismatch(row, ctx.now) }));
   return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: afterId !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    ...connectionOf(edges, page.hasNextPage, afterId !== null),
     query,
   };
 }
