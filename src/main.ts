@@ -20,6 +20,8 @@ Commands:
              OPERATOR, CITIZEN_PORTAL; units: a commune (5 digits), a province (2) or VN; repeatable
   audit verify
              recompute the audit trail's hash chain; exits 1 and names the first broken event
+  push [--hub URL] --system ID --secret whsec_... (FILE | - | --type TYPE --data JSON)
+             sign events and push them to the hub's /ingest/:system (see \`lienthong push --help\`)
   help       show this text
 
 Configuration is read from the environment; see README.md.`;
@@ -159,6 +161,12 @@ async function main(argv: readonly string[]): Promise<void> {
       return audit(argv.slice(1));
     case 'token':
       return token(argv.slice(1));
+    case 'push': {
+      const { pushCommand } = await import('./cli/push.command.js');
+      const io = { env: process.env, stdin: process.stdin, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+      process.exitCode = await pushCommand(argv.slice(1), io);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':

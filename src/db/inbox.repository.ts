@@ -173,10 +173,13 @@ export class InboxRepository {
   /** Ends an event's apply step and drops its outbox row: the relay and sweeper are done with it. */
   async finish(tx: Tx, id: string, status: Exclude<InboundStatus, 'ACCEPTED'>, reason: { code: string; message: string } | null): Promise<void> {
     await tx`
-      update inbound_events set status = ${status}, reason_code = ${reason?.code ?? null}, reason = ${reason?.message ?? null},
-        processed_at = now(), apply_count = apply_count + 1
-      where id = ${id}`;
-    await tx`delete from outbox where inbound_event_id = ${id}`;
+      with done as (
+        update inbound_events set status = ${status}, reason_code = ${reason?.code ?? null}, reason = ${reason?.message ?? null},
+          processed_at = now(), apply_count = apply_count + 1
+        where id = ${id}
+        returning id
+      )
+      delete from outbox where inbound_event_id in (select id from done)`;
   }
 
   async find(id: string): Promise<InboundRow | null> {

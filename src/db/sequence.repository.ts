@@ -27,7 +27,7 @@ export class SequenceRepository {
    * Runs under a row lock taken with SKIP LOCKED, so concurrent scanners never double a gap.
    */
   async scan(system: string, graceSeconds: number, limit = 10_000): Promise<GapRow[]> {
-    return this.sql.begin(async (tx) => {
+    return this.sql.begin(async (tx): Promise<GapRow[]> => {
       await tx`
         insert into sender_sequences (system, contiguous_through)
         select ${system}, min(sequence) - 1 from inbound_events where system = ${system} and sequence is not null

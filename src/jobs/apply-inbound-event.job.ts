@@ -1,17 +1,17 @@
-import { UnrecoverableError, type Queue } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { InboundApplyService } from '../services/inbound-apply.service.js';
 import type { IngestMetrics } from '../services/ingest-metrics.js';
 import { defineJob } from './job-definition.js';
-import { requestDossierReconciliation } from './reconcile-dossiers.job.js';
+import type { DossierReconcileScheduler } from './reconcile-dossiers.job.js';
 
 export const INGEST_QUEUE = 'ingest';
 
 export interface ApplyInboundEventDeps {
   apply: InboundApplyService;
-  /** The reconciliation queue, for the per-dossier run a dossier change asks for. */
-  reconciliationQueue: Queue;
+  /** Asks for the per-dossier reconciliation run a dossier change needs. */
+  reconcile: DossierReconcileScheduler;
   metrics: IngestMetrics;
   logger: Logger;
 }
@@ -39,7 +39,7 @@ export const applyInboundEventJob = defineJob({
     deps.metrics.applied.inc({ system: outcome.system, status: outcome.status.toLowerCase() });
     if (outcome.reconcileProvince) {
       try {
-        await requestDossierReconciliation(deps.reconciliationQueue, outcome.reconcileProvince);
+        await deps.reconcile.request(outcome.reconcileProvince);
       } catch (error) {
         // The request is stored with the change; the ingest sweeper schedules it later.
         deps.logger.debug({ err: { message: (error as Error).message } }, 'per-dossier reconciliation not scheduled now');

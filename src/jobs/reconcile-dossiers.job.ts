@@ -52,3 +52,20 @@ export async function requestDossierReconciliation(queue: Queue, provinceCode: s
     delay: DOSSIER_RECONCILE_WINDOW_MS - (now % DOSSIER_RECONCILE_WINDOW_MS),
   });
 }
+
+/**
+ * Per process, asks for each province's reconciliation once per window: every apply of a dossier
+ * event calls it, and only the first call of a window needs to reach the queue.
+ */
+export class DossierReconcileScheduler {
+  private readonly requested = new Map<string, number>();
+
+  constructor(private readonly queue: Queue) {}
+
+  async request(provinceCode: string, now = Date.now()): Promise<void> {
+    const window = Math.floor(now / DOSSIER_RECONCILE_WINDOW_MS);
+    if (this.requested.get(provinceCode) === window) return;
+    await requestDossierReconciliation(this.queue, provinceCode, now);
+    this.requested.set(provinceCode, window);
+  }
+}

@@ -1,4 +1,4 @@
-import type { Job, Worker } from 'bullmq';
+import type { Job, Worker, WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { parsePayload, type JobDefinition } from './job-definition.js';
 import type { QueueEngine } from './queue-engine.js';
@@ -19,7 +19,7 @@ export function startWorkers(
   engine: QueueEngine,
   jobs: readonly BoundJob[],
   logger: Logger,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; worker?: Partial<WorkerOptions> } = {},
 ): Worker[] {
   type Handler = (data: unknown, job: Job) => Promise<unknown>;
   const byQueue = new Map<string, Map<string, Handler>>();
@@ -39,7 +39,7 @@ export function startWorkers(
         if (!handler) throw new Error(`no handler for job ${job.name} on queue ${queue}`);
         return handler(job.data, job);
       },
-      { concurrency: options.concurrency ?? 2 },
+      { ...options.worker, concurrency: options.concurrency ?? 2 },
     );
     worker.on('failed', (job, error) => {
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: { message: error.message } }, 'job failed');

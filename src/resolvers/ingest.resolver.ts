@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SystemPrincipal } from '../auth/system-authenticator.js';
@@ -196,7 +197,7 @@ function pushError(error: Extract<PushOutcome, { ok: false }>['error']): GraphQL
     const argument = inputPath(error.path);
     return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', argument, reason: error.reason ?? 'INVALID_EVENT' } });
   }
-  const headers = error.retryAfterSeconds === undefined ? undefined : new Map([['retry-after', String(error.retryAfterSeconds)]]);
+  const headers = error.retryAfterSeconds === undefined ? undefined : new HeaderMap([['retry-after', String(error.retryAfterSeconds)]]);
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status, ...(headers ? { headers } : {}) } } });
 }
 

@@ -16,7 +16,7 @@ import { PopulationConnector } from '../connectors/population/client.js';
 import { buildDemoPopulation } from '../connectors/population/demo-population.js';
 import { createPopulationSimulator } from '../connectors/population/simulator.js';
 import { ProvincialConnector } from '../connectors/provincial/client.js';
-import { createProvincialSimulator } from '../connectors/provincial/simulator.js';
+import { createProvincialSimulator, type ProvincialSimulator } from '../connectors/provincial/simulator.js';
 import type { SimulatorServer } from '../connectors/simulator-kit.js';
 import { SpecializedConnector } from '../connectors/specialized/client.js';
 import { createSpecializedSimulator } from '../connectors/specialized/simulator.js';
@@ -38,6 +38,8 @@ export interface AgencySystems {
   all: ReadonlyMap<SystemId, Connector>;
   /** Base URLs of the simulators started, by system id. */
   simulators: Record<string, string>;
+  /** The provincial simulator when it runs (demo mode), so its changes can be pushed to the hub. */
+  provincialSimulator: ProvincialSimulator | null;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export interface AgencySystems {
  */
 export async function startAgencySystems(config: Config, logger: Logger): Promise<AgencySystems> {
   const started: SimulatorServer[] = [];
+  let provincialSimulator: ProvincialSimulator | null = null;
   const simulators: Record<string, string> = {};
   const urls: Record<SystemId, string | undefined> = {
     provincial: config.PROVINCIAL_URL,
@@ -67,6 +70,7 @@ export async function startAgencySystems(config: Config, logger: Logger): Promis
     const builders: Record<SystemId, () => SimulatorServer> = {
       provincial: () => {
         const sim = createProvincialSimulator({ dataset, seed });
+        provincialSimulator = sim;
         // What the demo data drifts on purpose, so anyone can check reconciliation against it.
         sim.server.addAdminRoute('ground-truth', () => ({ dossiers: dataset.dossiers.length, drift: dataset.drift }));
         return sim.server;
@@ -110,6 +114,7 @@ export async function startAgencySystems(config: Config, logger: Logger): Promis
     connectors,
     all,
     simulators,
+    provincialSimulator,
     stop: async () => {
       await Promise.allSettled([...all.values()].map((c) => c.close()));
       await Promise.allSettled(started.map((s) => s.close()));

@@ -23,7 +23,7 @@ import { isDemoMode, resolveJwtSecret } from '../auth/jwt-secret.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { loadPersistedOperations } from '../http/persisted-operations.js';
 import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
-import { createIngestRuntime } from './ingest.js';
+import { createIngestRuntime, startDemoPushes, withDemoPushSecret } from './ingest.js';
 import { createHttpServer, type HubHttpServer } from '../http/server.js';
 import { createQueueEngine, type QueueEngine, type QueueEngineKind } from '../jobs/queue-engine.js';
 import { RECONCILIATION_QUEUE, reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
@@ -123,7 +123,8 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     const dossierSync = new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger);
     const reconciliation = new ReconciliationService(db.sql, runs, dossierSync, { provincial, specialized }, logger, new DossierFlagRepository(db.sql));
     // Pushes: /ingest, push mutations, inbox/outbox relay, apply workers, sequence gaps.
-    const ingest = createIngestRuntime({ config, sql: db.sql, engine, reconciliationQueue, reconciliation, sync: dossierSync, sources: { provincial, specialized }, logger });
+    const ingestConfig = withDemoPushSecret(config, agencies.provincialSimulator);
+    const ingest = createIngestRuntime({ config: ingestConfig, sql: db.sql, engine, reconciliationQueue, reconciliation, sync: dossierSync, sources: { provincial, specialized }, logger });
     ingest.start();
     stack.push({ name: 'ingest relay', stop: () => ingest.stop() });
 
@@ -189,6 +190,8 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
         ],
       });
       graphqlUrl = await http.listen(config.PORT, config.HOST);
+      const demoPushes = startDemoPushes(ingestConfig, agencies.provincialSimulator, graphqlUrl, logger);
+      stack.push({ name: 'demo pushes', stop: () => demoPushes.stop() });
       // Stopped first: no new requests while the workers drain.
       stack.push({ name: 'http', stop: () => http.close() });
     }

@@ -18,7 +18,7 @@ import { INGEST_QUEUE, applyInboundEventJob } from '../jobs/apply-inbound-event.
 import { backfillSequenceGapJob } from '../jobs/backfill-sequence-gap.job.js';
 import { OutboxRelay } from '../jobs/outbox-relay.js';
 import type { QueueEngine } from '../jobs/queue-engine.js';
-import { reconcileDossiersJob } from '../jobs/reconcile-dossiers.job.js';
+import { DossierReconcileScheduler, reconcileDossiersJob } from '../jobs/reconcile-dossiers.job.js';
 import { startWorkers, type BoundJob } from '../jobs/workers.js';
 import type { DossierSyncService } from '../services/dossier-sync.service.js';
 import { InboundApplyService } from '../services/inbound-apply.service.js';
@@ -29,6 +29,10 @@ import { IngestService } from '../services/ingest.service.js';
 import { PushMutationService } from '../services/push-mutation.service.js';
 import type { ReconciliationService } from '../services/reconciliation.service.js';
 import { SequenceBackfillService } from '../services/sequence-backfill.service.js';
+import type { ProvincialSimulator } from '../connectors/provincial/simulator.js';
+import { ProvincialPusher } from '../connectors/provincial/webhook-push.js';
+import { generateWebhookSecret } from '../http/webhook-signature.js';
+import { every } from './periodic.js';
 
 export interface IngestRuntimeInput {
   config: Config;
@@ -116,7 +120,7 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
       startWorkers(
         engine,
         [
-          { definition: applyInboundEventJob, deps: { apply, reconciliationQueue: input.reconciliationQueue, metrics, logger: log } },
+          { definition: applyInboundEventJob, deps: { apply, reconcile: new DossierReconcileScheduler(input.reconciliationQueue), metrics, logger: log } },
           { definition: backfillSequenceGapJob, deps: { backfill } },
         ],
         log,
@@ -129,6 +133,32 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
     },
     stop: async () => {
       await Promise.all([relay.stop(), housekeeping.stop()]);
+    },
+  };
+}
+
+/**
+ * Demo mode: when the provincial simulator runs and DEMO_PUSH_EVERY_SECONDS is set, it pushes
+ * its changes to the hub like a real system would. Without a configured provincial secret, one
+ * is made for this run.
+ */
+export function withDemoPushSecret(config: Config, simulator: ProvincialSimulator | null): Config {
+  if (!simulator || config.DEMO_PUSH_EVERY_SECONDS <= 0 || (config.INGEST_SECRETS.provincial?.length ?? 0) > 0) return config;
+  return { ...config, INGEST_SECRETS: { ...config.INGEST_SECRETS, provincial: [generateWebhookSecret()] } };
+}
+
+/** Moves a few demo dossiers every DEMO_PUSH_EVERY_SECONDS; the simulator pushes each change. */
+export function startDemoPushes(config: Config, simulator: ProvincialSimulator | null, hubUrl: string | null, logger: Logger): { stop(): Promise<void> } {
+  const secret = config.INGEST_SECRETS.provincial?.[0];
+  if (!simulator || !hubUrl || !secret || config.DEMO_PUSH_EVERY_SECONDS <= 0) return { stop: () => Promise.resolve() };
+  const pusher = new ProvincialPusher({ hubUrl, secret, logger: logger.child({ component: 'demo-push' }) });
+  simulator.onChange((record) => pusher.push(record));
+  const task = every('demo pushes', config.DEMO_PUSH_EVERY_SECONDS * 1_000, async () => void simulator.advance(3), logger);
+  return {
+    stop: async () => {
+      await task.stop();
+      simulator.onChange(null);
+      await pusher.flush();
     },
   };
 }

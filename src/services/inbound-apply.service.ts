@@ -54,6 +54,9 @@ export class InboundApplyService {
 
   async apply(inboundId: string): Promise<ApplyOutcome> {
     return this.sql.begin(async (tx): Promise<ApplyOutcome> => {
+      // Safe without waiting for the disk: the transaction commits or is lost whole, and a lost
+      // one leaves the event ACCEPTED with its outbox row, which the sweeper publishes again.
+      await tx`set local synchronous_commit = off`;
       const event = await this.inbox.lockForApply(tx, inboundId);
       if (!event) return { kind: 'MISSING' };
       if (event.status !== 'ACCEPTED') return { kind: 'ALREADY', status: event.status };

@@ -4,8 +4,8 @@ import { isSystemId, type SystemId } from '../connectors/system-id.js';
 import type { GapRow, SequenceRepository } from '../db/sequence.repository.js';
 import type { DossierSyncService } from './dossier-sync.service.js';
 
-/** Sequence numbers either side of a gap whose events say which provinces to read. */
-const PROVINCE_MARGIN = 100;
+/** Sequence numbers either side of a gap whose dossier events say which provinces to read. */
+const PROVINCE_MARGIN = 10_000;
 
 export class BackfillFailed extends Error {
   override readonly name = 'BackfillFailed';

@@ -20,7 +20,7 @@ const dataset = buildDemoDataset({ seed: 4711, dossierCount: 1_000, anchor: new 
 
 /** Five versions of each dossier's status, in a scrambled order across dossiers and versions. */
 function eventsFor(dossiers: readonly DemoDossier[], tag: string): OutgoingEvent[] {
-  const events = dossiers.flatMap((d) =>
+  const events: OutgoingEvent[] = dossiers.flatMap((d) =>
     STATUSES.map((status, i) => ({
       id: `${tag}-${d.code}-v${i + 1}`,
       type: 'dossier.status_changed' as const,

@@ -2,6 +2,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 export interface TcpProxy {
   port: number;
+  /** Open client connections. */
+  connections(): number;
   /** Stops accepting and drops every connection: to its clients the target is down. */
   cut(): Promise<void>;
   /** Accepts connections again on the same port. */
@@ -46,5 +48,6 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   };
   await listen();
-  return { port, cut, restore: listen, close: cut };
+  // Each client connection counts two sockets (client and upstream).
+  return { port, connections: () => sockets.size / 2, cut, restore: listen, close: cut };
 }

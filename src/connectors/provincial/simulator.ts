@@ -35,6 +35,11 @@ export interface ProvincialSimulator {
   advance(count: number): AdvancedDossier[];
   /** The status the system holds, or null when it has no such dossier. */
   statusOf(dossierCode: string): DossierStatus | null;
+  /**
+   * Calls `listener` with the dossier's record after every change (advance or write-back), as a
+   * system that pushes its changes to the hub would; null stops it.
+   */
+  onChange(listener: ((record: ProvincialDossierRecord) => void) | null): void;
 }
 
 /**
@@ -55,6 +60,9 @@ export function createProvincialSimulator(options: ProvincialSimulatorOptions): 
     server,
     advance: (count) => office.advance(count),
     statusOf: (code) => office.statusOf(code),
+    onChange: (listener) => {
+      office.listener = listener;
+    },
   };
 }
 
@@ -107,6 +115,7 @@ class OneStopShop {
   private readonly clock: () => Date;
   private sequence = 0;
   private lastStampMs = 0;
+  listener: ((record: ProvincialDossierRecord) => void) | null = null;
 
   constructor(options: ProvincialSimulatorOptions) {
     this.random = seededRandom(options.seed ^ 0x9e3779b9);
@@ -293,6 +302,7 @@ class OneStopShop {
     record.updatedAtMs = this.tick();
     this.append(record);
     if (isTerminal(status) && record.openSlot >= 0) this.markClosed(record);
+    this.listener?.(this.render(record));
   }
 
   private append(record: HoSo): void {
