@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   getNamedType,
   getNullableType,
   isInterfaceType,
@@ -45,7 +46,12 @@ export function queryLimitRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): (con
       }
       let maxDepth = 0;
       let aliases = 0;
-      const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+      const root =
+        operation.operation === OperationTypeNode.MUTATION
+          ? schema.getMutationType()
+          : operation.operation === OperationTypeNode.SUBSCRIPTION
+            ? schema.getSubscriptionType()
+            : schema.getQueryType();
 
       const cost = (set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, depth: number, inside: ReadonlySet<string>): number => {
         if (!set) return 0;

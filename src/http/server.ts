@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -248,7 +248,7 @@ function mutationAuditPlugin(services: ApiServices): ApolloServerPlugin<RequestC
     requestDidStart() {
       return Promise.resolve({
         async willSendResponse({ operation, contextValue, response }) {
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           // Refused because PostgreSQL is down: nothing changed, and no audit row can be written either.
