@@ -138,13 +138,20 @@ describe('one query over the agency systems', () => {
     expect(await requestsAt('population')).toBe(0);
   });
 
-  it('reports every connected system with its health and circuit', async () => {
-    const result = await execute(hub.graphqlUrl, SystemsDocument, {}, auth);
-    const systems = result.data?.systems ?? [];
+  it('reports every connected system, and closes a breaker again once its system answers', async () => {
+    // Earlier tests took the population database down; its breaker recovers through a probe.
+    const systems = await eventually(
+      async () => {
+        const result = await execute(hub.graphqlUrl, SystemsDocument, {}, auth);
+        const list = result.data?.systems ?? [];
+        return list.length === 7 && list.every((s) => s.health === 'UP' && s.circuit === 'CLOSED') ? list : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'every system UP with a closed circuit' },
+    );
     expect(systems.map((s) => s.id).sort()).toEqual(
       ['civil-registration', 'government-documents', 'national-portal', 'party-documents', 'population', 'provincial', 'specialized'],
     );
-    expect(systems.every((s) => s.health === 'UP' && s.circuit === 'CLOSED')).toBe(true);
+    expect(systems.find((s) => s.id === 'population')?.errors).toBeGreaterThan(0);
   });
 
   it('pages documents of both systems newest first and finds one by id', async () => {
