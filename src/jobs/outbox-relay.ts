@@ -49,7 +49,7 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.tasks = [
-      every('outbox relay', this.options.pollMs ?? 1_000, async () => this.nudge(), this.logger),
+      every('outbox relay', this.options.pollMs ?? 1_000, () => Promise.resolve(this.nudge()), this.logger),
       every('outbox sweeper', this.options.sweepEveryMs ?? 5_000, () => this.sweep(), this.logger),
     ];
     this.nudge();

@@ -1,6 +1,6 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { SystemPrincipal } from '../auth/system-authenticator.js';
 import { isSystemId } from '../connectors/system-id.js';
 import type { InboundQuery, InboundRow } from '../db/inbox.repository.js';
@@ -30,6 +30,7 @@ type LazyInboundConnection = Omit<InboundEventConnection, 'totalCount'> & { quer
 
 @Resolver(() => InboundEvent)
 export class IngestResolver {
+  @Authorized('ingest:read')
   @Query(() => InboundEventConnection, { description: 'Events agency systems pushed, newest first, with where each stands.' })
   async inboundEvents(
     @Ctx() ctx: RequestContext,
@@ -61,6 +62,7 @@ export class IngestResolver {
     };
   }
 
+  @Authorized('ingest:read')
   @Query(() => [IngestStats], { description: 'Push counters per agency system (accepted, applied, superseded, rejected, duplicates) and sequence gaps.' })
   async ingestStats(
     @Ctx() ctx: RequestContext,

@@ -153,7 +153,7 @@ export function startDemoPushes(config: Config, simulator: ProvincialSimulator |
   if (!simulator || !hubUrl || !secret || config.DEMO_PUSH_EVERY_SECONDS <= 0) return { stop: () => Promise.resolve() };
   const pusher = new ProvincialPusher({ hubUrl, secret, logger: logger.child({ component: 'demo-push' }) });
   simulator.onChange((record) => pusher.push(record));
-  const task = every('demo pushes', config.DEMO_PUSH_EVERY_SECONDS * 1_000, async () => void simulator.advance(3), logger);
+  const task = every('demo pushes', config.DEMO_PUSH_EVERY_SECONDS * 1_000, () => Promise.resolve(void simulator.advance(3)), logger);
   return {
     stop: async () => {
       await task.stop();

@@ -28,7 +28,9 @@ import { DossierSyncService } from '../../src/services/dossier-sync.service.js';
 import { ReconciliationService } from '../../src/services/reconciliation.service.js';
 import postgres from 'postgres';
 import type { DbHandle } from '../../src/db/client.js';
+import { TokenVerifier } from '../../src/auth/token-verifier.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from './tokens.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface IngestHarness {
@@ -131,6 +133,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
     logger,
     production: false,
     readiness: [],
+    tokens: new TokenVerifier({ secret: TEST_JWT_SECRET, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     ingest: runtime.route,
   });
   const graphqlUrl = await http.listen(0, '127.0.0.1');

@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoDossier } from '../../../src/connectors/demo/demo-dataset.js';
 import { INGEST_QUEUE } from '../../../src/jobs/apply-inbound-event.job.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLocalRedis, type RunningRedis } from '../../../src/runtime/local-redis.js';
@@ -60,7 +59,7 @@ describe('the outbox relay', () => {
     // No workers yet, and the relay driven by the test: published jobs wait in Redis, then Redis loses them.
     const harness = await startIngestHarness({ redisUrl: redis.url, workers: false, background: false, env: { INGEST_SWEEP_AFTER_SECONDS: '1' } });
     try {
-      const dossiers = harness.dataset.dossiers.slice(0, 20) as DemoDossier[];
+      const dossiers = harness.dataset.dossiers.slice(0, 20);
       const events = dossiers.map((d) => statusEvent(d, { status: 'PROCESSING', version: 10 }));
       expect((await harness.sender('provincial').send(events)).status).toBe(200);
       await harness.runtime.relay.flush();

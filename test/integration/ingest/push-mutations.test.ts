@@ -13,6 +13,7 @@ import {
   type DossierStatusPushInput,
 } from '../../../src/generated/operations.js';
 import { execute } from '../../support/graphql-client.js';
+import { bearer } from '../../support/tokens.js';
 import { eventId, startIngestHarness, type IngestHarness } from '../../support/ingest-harness.js';
 import { eventually } from '../../support/test-database.js';
 
@@ -36,6 +37,9 @@ describe('GraphQL push mutations', () => {
     status: 'PROCESSING',
     ...overrides,
   });
+
+  /** An operator of the hub: reads inbound events and ingest counters. */
+  const operator = () => bearer(['OPERATOR'], ['VN']);
 
   const inboxCount = async (): Promise<number> => {
     const [row] = await hub.db.sql<{ n: number }[]>`select count(*)::int as n from inbound_events`;
@@ -210,7 +214,7 @@ describe('GraphQL push mutations', () => {
     });
     await execute(hub.graphqlUrl, PushDossierStatusDocument, { input: older }, auth());
     const superseded = await eventually(async () => {
-      const result = await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { status: ['SUPERSEDED'], entityKey: dossier.code }, first: 10 });
+      const result = await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { status: ['SUPERSEDED'], entityKey: dossier.code }, first: 10 }, await operator());
       return result.data?.inboundEvents.edges.length === 1 ? result.data.inboundEvents : undefined;
     });
     expect(superseded.edges[0]?.node).toMatchObject({
@@ -227,19 +231,23 @@ describe('GraphQL push mutations', () => {
     let total = 0;
     for (let page = 0; page < 20; page += 1) {
       const result: Awaited<ReturnType<typeof execute<unknown, unknown>>> & { data: { inboundEvents: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: Array<{ node: { id: string } }> } } | null } =
-        await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { system: 'provincial' }, first: 2, after });
+        await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { system: 'provincial' }, first: 2, after }, await operator());
       total = result.data?.inboundEvents.totalCount ?? 0;
       for (const edge of result.data?.inboundEvents.edges ?? []) seen.add(edge.node.id);
       if (!result.data?.inboundEvents.pageInfo.hasNextPage) break;
       after = result.data.inboundEvents.pageInfo.endCursor ?? null;
     }
     expect(seen.size).toBe(total);
-    const bad = await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { system: 'mars' } });
+    const bad = await execute(hub.graphqlUrl, InboundEventsDocument, { filter: { system: 'mars' } }, await operator());
     expect(bad.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.system' });
   });
 
   it('counts pushes per system in ingestStats', async () => {
-    const result = await execute(hub.graphqlUrl, IngestStatsDocument, {});
+    const anonymous = await execute(hub.graphqlUrl, IngestStatsDocument, {});
+    expect(anonymous.errors[0]?.extensions?.['code']).toMatch(/UNAUTHENTICATED|FORBIDDEN/);
+    const system = await execute(hub.graphqlUrl, IngestStatsDocument, {}, { authorization: `Bearer ${hub.tokens['provincial']}` });
+    expect(system.errors[0]?.extensions?.['code']).toMatch(/UNAUTHENTICATED|FORBIDDEN/);
+    const result = await execute(hub.graphqlUrl, IngestStatsDocument, {}, await operator());
     expect(result.errors).toEqual([]);
     const provincial = result.data?.ingestStats.find((s) => s.system === 'provincial');
     expect(provincial?.enabled).toBe(true);

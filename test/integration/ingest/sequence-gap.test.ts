@@ -3,6 +3,7 @@ import type { DossierObservation } from '../../../src/connectors/connector.js';
 import type { OutgoingEvent } from '../../../src/connectors/webhook-sender.js';
 import { IngestStatsDocument } from '../../../src/generated/operations.js';
 import { execute } from '../../support/graphql-client.js';
+import { bearer } from '../../support/tokens.js';
 import { eventId, startIngestHarness, type IngestHarness } from '../../support/ingest-harness.js';
 import { eventually } from '../../support/test-database.js';
 
@@ -81,7 +82,7 @@ describe('sequence gaps', () => {
     });
     expect(lateStatus).toEqual({ status: 'SUPERSEDED', reason_code: 'SAME_VERSION' });
 
-    const stats = await execute(hub.graphqlUrl, IngestStatsDocument, { system: 'provincial' });
+    const stats = await execute(hub.graphqlUrl, IngestStatsDocument, { system: 'provincial' }, await bearer(['AUDITOR'], ['VN']));
     expect(stats.errors).toEqual([]);
     expect(stats.data?.ingestStats[0]?.sequenceContiguousThrough).toBe(3);
     expect(stats.data?.ingestStats[0]?.recentGaps[0]).toMatchObject({ fromSequence: 2, toSequence: 2, status: 'BACKFILLED' });

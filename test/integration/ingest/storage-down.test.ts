@@ -22,7 +22,7 @@ describe('pushes while PostgreSQL is down', () => {
    * slot unusable (porsager/postgres#1154, #1208), which no application code can catch.
    */
   const takeDown = async (): Promise<void> => {
-    await eventually(async () => (hub.proxy?.connections() === 0 ? true : undefined), { what: 'the hub connections to close' });
+    await eventually(() => Promise.resolve(hub.proxy?.connections() === 0 ? true : undefined), { what: 'the hub connections to close' });
     await hub.proxy?.cut();
   };
 
