@@ -1,0 +1,270 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { Pool } from 'undici';
+import { buildDemoDataset, type DemoDossier } from '../src/connectors/demo/demo-dataset.js';
+import { signDelivery } from '../src/connectors/webhook-sender.js';
+import { generateWebhookSecret } from '../src/http/webhook-signature.js';
+import { silentLogger } from '../src/logger.js';
+import { startEmbeddedPostgres } from '../src/runtime/embedded-postgres.js';
+import { startLocalRedis, stopChild } from '../src/runtime/local-redis.js';
+
+/**
+ * bench/ingest: sustained signed pushes against the started hub (`lienthong start`, as `npm
+ * start` runs it) on its own durable PostgreSQL (fsync on) and redis-server (AOF), with the apply
+ * workers running in the same process, as in the default ROLE=all:
+ *
+ * 1. batches of 100 events, closed loop, `--batch-connections` deliveries in flight;
+ * 2. single events, closed loop, `--single-connections` in flight (the most it takes);
+ * 3. single events at a fixed `--rate` per second, open loop (acknowledgement latency under load).
+ *
+ * `--role api` runs the hub without workers (API and workers scale as separate processes): the
+ * figures are then those of the acknowledgement path alone, and nothing is applied.
+ *
+ * An acknowledgement (HTTP 200) is sent only after the events and their outbox rows committed;
+ * after each phase the bench counts the events in PostgreSQL and checks every acknowledged one is
+ * there. `npx tsx bench/ingest.ts [--duration S] [--rate N] …` or `npm run bench -- ingest …`.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Phase {
+  name: string;
+  events: number;
+  deliveries: number;
+  seconds: number;
+  eventsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  /** Acknowledged events found in PostgreSQL right after the phase. */
+  durable: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '15' },
+    rate: { type: 'string', default: '1000' },
+    'batch-connections': { type: 'string', default: '8' },
+    'single-connections': { type: 'string', default: '32' },
+    role: { type: 'string', default: 'all' },
+    /** Write a V8 CPU profile of the hub into this directory. */
+    profile: { type: 'string' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const RATE = Number(args.rate);
+
+async function main(): Promise<void> {
+  const logger = silentLogger();
+  const root = await mkdtemp(join(tmpdir(), 'lienthong-bench-ingest-'));
+  await chmod(root, 0o755);
+  const cleanup: Array<() => Promise<unknown>> = [];
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), preferredPort: 0, database: 'lienthong_bench', logger, ephemeral: false });
+    cleanup.push(() => pg.stop());
+    const redis = await startLocalRedis({ dataDir: join(root, 'redis'), preferredPort: 0, logger, appendOnly: true });
+    cleanup.push(() => redis.stop());
+    const secret = generateWebhookSecret();
+    const hub = await startHub({
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      DATA_DIR: join(root, 'data'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DEMO_DOSSIERS: '50',
+      RECONCILE_PROVINCES: '',
+      ROLE: args.role ?? 'all',
+      INGEST_SECRETS: `provincial=${secret}`,
+    });
+    cleanup.push(() => stopChild(hub.child, 10_000));
+    const base = hub.url.replace(/\/graphql$/, '');
+    const sql = postgres(pg.url, { max: 2, onnotice: () => undefined });
+    cleanup.push(() => sql.end());
+
+    const dossiers = buildDemoDataset({ seed: 99, dossierCount: 5_000, anchor: new Date('2026-11-20T00:00:00+07:00') }).dossiers;
+    let counter = 0;
+    const nextEvent = (): Record<string, unknown> => {
+      counter += 1;
+      const d = dossiers[counter % dossiers.length] as DemoDossier;
+      return {
+        id: `bench-${counter}`,
+        type: 'dossier.status_changed',
+        timestamp: new Date(Date.UTC(2026, 10, 19) + counter).toISOString(),
+        version: counter,
+        data: { dossierCode: d.code, procedureCode: d.procedureCode, provinceCode: d.provinceCode, communeCode: d.communeCode, status: 'PROCESSING' },
+      };
+    };
+    const url = `${base}/ingest/provincial`;
+    const pool = new Pool(base, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+    cleanup.push(() => pool.close());
+
+    const deliver = async (batchSize: number): Promise<{ ms: number; ok: boolean; ids: string[] }> => {
+      const events = Array.from({ length: batchSize }, nextEvent);
+      const body = JSON.stringify(batchSize === 1 ? events[0] : events);
+      const signed = signDelivery(url, [secret], body, `msg_${counter}`, new Date());
+      const started = process.hrtime.bigint();
+      const res = await pool.request({ path: '/ingest/provincial', method: 'POST', headers: signed.headers, body });
+      await res.body.text();
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      return { ms, ok: res.statusCode === 200, ids: events.map((e) => e['id'] as string) };
+    };
+
+    const durable = async (ids: string[]): Promise<number> => {
+      let found = 0;
+      for (let i = 0; i < ids.length; i += 10_000) {
+        const [row] = await sql<{ n: number }[]>`select count(*)::int as n from inbound_events where system = 'provincial' and event_id = any(${ids.slice(i, i + 10_000)})`;
+        found += row?.n ?? 0;
+      }
+      return found;
+    };
+
+    const closedLoop = async (name: string, batchSize: number, connections: number): Promise<Phase> => {
+      const latencies: number[] = [];
+      const acked: string[] = [];
+      let non2xx = 0;
+      const deadline = Date.now() + DURATION_S * 1_000;
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (Date.now() < deadline) {
+            const r = await deliver(batchSize);
+            latencies.push(r.ms);
+            if (r.ok) acked.push(...r.ids);
+            else non2xx += 1;
+          }
+        }),
+      );
+      const seconds = (Date.now() - started) / 1_000;
+      return summarize(name, acked, latencies, non2xx, seconds, await durable(acked));
+    };
+
+    const openLoop = async (name: string, rate: number): Promise<Phase> => {
+      const latencies: number[] = [];
+      const acked: string[] = [];
+      let non2xx = 0;
+      const total = Math.round(rate * DURATION_S);
+      const started = Date.now();
+      const inFlight: Array<Promise<void>> = [];
+      // Each request leaves at its scheduled instant, whether earlier ones have answered or not.
+      for (let i = 0; i < total; i += 1) {
+        const due = started + (i * 1_000) / rate;
+        const wait = due - Date.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        inFlight.push(
+          deliver(1).then((r) => {
+            latencies.push(r.ms);
+            if (r.ok) acked.push(...r.ids);
+            else non2xx += 1;
+          }),
+        );
+      }
+      await Promise.all(inFlight);
+      const seconds = (Date.now() - started) / 1_000;
+      return summarize(name, acked, latencies, non2xx, seconds, await durable(acked));
+    };
+
+    // Warm-up: JIT, connection pools, prepared statements.
+    await closedLoop('warm-up', 10, 4).catch(() => undefined);
+    const phases: Phase[] = [];
+    // With workers in the process, each phase starts once the previous one's events are applied.
+    const settle = args.role === 'api' ? () => Promise.resolve() : () => drain(sql);
+    phases.push(await closedLoop('batches of 100, closed loop', 100, Number(args['batch-connections'])));
+    await settle();
+    phases.push(await closedLoop('single events, closed loop', 1, Number(args['single-connections'])));
+    await settle();
+    phases.push(await openLoop(`single events at ${RATE}/s, open loop`, RATE));
+    const drainStarted = Date.now();
+    await settle();
+    const drainSeconds = (Date.now() - drainStarted) / 1_000;
+
+    const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+    const report = {
+      date: new Date().toISOString(),
+      commit,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavg: loadavg() },
+      conditions: {
+        role: args.role,
+        durationSeconds: DURATION_S,
+        postgres: 'embedded-postgres, fsync on, synchronous_commit on',
+        redis: 'redis-server, appendonly yes, everysec',
+        workers: args.role === 'api' ? 'none (ROLE=api)' : 'apply workers in the same process (ROLE=all)',
+        client: 'undici Pool in the bench process on the same machine',
+      },
+      phases,
+      drainSecondsAfterLastPhase: drainSeconds,
+    };
+    await mkdir(join(ROOT, 'bench/out'), { recursive: true });
+    await writeFile(join(ROOT, `bench/out/ingest-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`), JSON.stringify(report, null, 2));
+    process.stdout.write(`\n${table(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`);
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function summarize(name: string, acked: string[], latencies: number[], non2xx: number, seconds: number, durableCount: number): Phase {
+  latencies.sort((a, b) => a - b);
+  const at = (p: number): number => Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0).toFixed(2));
+  return {
+    name,
+    events: acked.length,
+    deliveries: latencies.length,
+    seconds: Number(seconds.toFixed(2)),
+    eventsPerSecond: Math.round(acked.length / seconds),
+    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Number((latencies.at(-1) ?? 0).toFixed(2)) },
+    non2xx,
+    durable: durableCount,
+  };
+}
+
+/** Waits until the workers applied everything, so one phase's apply work does not load the next. */
+async function drain(sql: postgres.Sql): Promise<void> {
+  for (;;) {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from inbound_events where status = 'ACCEPTED'`;
+    if ((row?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function table(phases: Phase[]): string {
+  const lines = [
+    '| phase | events acked | events/s | ack p50 ms | ack p90 ms | ack p99 ms | max ms | non-2xx | durable |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...phases.map(
+      (p) =>
+        `| ${p.name} | ${p.events} | ${p.eventsPerSecond} | ${p.latencyMs.p50} | ${p.latencyMs.p90} | ${p.latencyMs.p99} | ${p.latencyMs.max} | ${p.non2xx} | ${p.durable === p.events ? 'all' : `${p.durable} of ${p.events}`} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+async function startHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts', 'start'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 120_000);
+    child.stdout?.on('data', () => {
+      const match = /GraphQL\s+(http:\/\/\S+)/.exec(out);
+      if (match?.[1] && out.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${out}`)));
+  });
+  return { child, url };
+}
+
+await main();
