@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderSchema } from './emit-schema.js';
 
@@ -39,16 +39,16 @@ async function schemaDrift(): Promise<void> {
 
 async function migrationDrift(): Promise<void> {
   process.stdout.write('\n▶ migrations drift\n');
-  const scratch = await mkdtemp(join(tmpdir(), 'lienthong-migrations-'));
+  // drizzle-kit resolves `out` against the working directory, so the scratch copy lives inside
+  // the repository (ignored by git) and is named by a relative path.
+  const name = `.drift-${randomBytes(4).toString('hex')}`;
+  const scratch = join(root, name);
   try {
     await cp(join(root, 'migrations'), scratch, { recursive: true });
     const before = [...(await readdir(scratch)), 'drizzle.drift.config.ts'].sort();
     // The schema files are the ones drizzle.config.ts lists; only the output folder differs.
     const config = join(scratch, 'drizzle.drift.config.ts');
-    await writeFile(
-      config,
-      `import base from ${JSON.stringify(join(root, 'drizzle.config.ts'))};\nexport default { ...base, out: ${JSON.stringify(scratch)} };\n`,
-    );
+    await writeFile(config, `import base from '../drizzle.config.ts';\nexport default { ...base, out: './${name}' };\n`);
     const result = spawnSync('npx', ['drizzle-kit', 'generate', '--config', config, '--name', 'drift'], {
       cwd: root,
       encoding: 'utf8',
@@ -56,9 +56,11 @@ async function migrationDrift(): Promise<void> {
     });
     const after = (await readdir(scratch)).sort();
     const added = after.filter((f) => !before.includes(f));
-    if (result.status !== 0) {
+    const output = `${result.stdout}${result.stderr}`;
+    // drizzle-kit can print an error and still exit 0: its output is checked too.
+    if (result.status !== 0 || /error/i.test(output.replace(/nodedir/g, ''))) {
       failed = true;
-      process.stdout.write(`✗ drizzle-kit generate failed:\n${result.stdout}${result.stderr}\n`);
+      process.stdout.write(`✗ drizzle-kit generate failed:\n${output}\n`);
     } else if (added.length > 0) {
       failed = true;
       process.stdout.write(`✗ migrations/ is stale: the schema has changes no migration holds (${added.join(', ')}); run \`npm run db:generate\`, review and commit the SQL\n`);
