@@ -5,6 +5,7 @@ import type { CivilRegistration } from '../connectors/civil-registration/civil-r
 import type { Citizen } from '../connectors/population/citizen.js';
 import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import type { ObservationRow } from '../db/dossier.repository.js';
+import type { DocumentRow } from '../db/document.repository.js';
 import type { CitizenLookupService, ReadPurpose } from '../services/citizen-lookup.service.js';
 import type { SystemStatusService } from '../services/system-status.service.js';
 import type { AuditRepository } from '../db/audit.repository.js';
@@ -42,6 +43,8 @@ export interface Loaders {
   /** Citizens by personal id: one population call per tick, whatever the nesting. */
   citizens: DataLoader<string, Citizen | null>;
   civilRegistrations: DataLoader<string, CivilRegistration[]>;
+  /** Documents about dossiers, from the hub's index: one query for a page of dossiers. */
+  documentsByDossier: DataLoader<string, DocumentRow[]>;
   /** Audit rows of personal-data reads, written in one insert per tick before the data leaves. */
   personalDataReads: DataLoader<ReadPurpose & { subjectPersonalId: string; action: string }, void>;
 }
@@ -97,6 +100,7 @@ export function createRequestContext(
         },
         { maxBatchSize: 1_000 },
       ),
+      documentsByDossier: new DataLoader((codes) => services.documents.byDossierCodes(codes), { maxBatchSize: 500 }),
       personalDataReads: new DataLoader(
         async (reads) => {
           await services.citizens.recordReads(reader, reads);

@@ -64,7 +64,9 @@ export function queryLimitRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): (con
             const fieldType = field ? getNamedType(field.type) : null;
             const list = field ? isListType(getNullableType(field.type)) || getNamedType(field.type).name.endsWith('Connection') : false;
             const paged = field?.args.some((a) => a.name === 'first') ?? false;
-            const multiplier = !list ? 1 : paged ? pageSize(selection, limits.defaultPageSize) : limits.plainListSize;
+            // A connection's page size is counted on the connection field; its edges are that page.
+            const edgesOfPage = selection.name.value === 'edges' && (type?.name.endsWith('Connection') ?? false);
+            const multiplier = !list || edgesOfPage ? 1 : paged ? pageSize(selection, limits.defaultPageSize) : limits.plainListSize;
             total += multiplier * (1 + cost(selection.selectionSet, fieldType, depth + 1, inside));
           } else if (selection.kind === Kind.INLINE_FRAGMENT) {
             const narrowed = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;

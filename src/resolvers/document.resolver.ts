@@ -135,7 +135,7 @@ function decodePosition(cursor: string): DocumentPosition {
   return { issuedAt, id: key.slice(split + 1) };
 }
 
-function toDocument(row: DocumentRow): Document {
+export function toDocument(row: DocumentRow): Document {
   return {
     id: row.id,
     source: row.source,

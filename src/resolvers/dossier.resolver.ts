@@ -18,13 +18,15 @@ import { DossierFilter } from '../schema/dossier-filter.input.js';
 import { Dossier, DossierConnection } from '../schema/dossier.type.js';
 import { Observation } from '../schema/observation.type.js';
 import { Citizen } from '../schema/citizen.type.js';
+import { Document } from '../schema/document.type.js';
+import { toDocument } from './document.resolver.js';
 import { LookupPurpose } from '../schema/lookup-purpose.enum.js';
 import { loadCitizen, toCitizen, type CitizenRoot } from './citizen.resolver.js';
 import { selectedFields } from './selected-fields.js';
 import { connectionOf } from '../schema/connection.js';
 
 /** A dossier as resolvers pass it on: the row's fields plus the applicant's id for nested reads. */
-export type DossierRoot = Omit<Dossier, 'observations' | 'applicant'> & { applicantPersonalId: string | null };
+export type DossierRoot = Omit<Dossier, 'observations' | 'applicant' | 'documents'> & { applicantPersonalId: string | null };
 
 const MAX_PAGE = 100;
 
@@ -97,6 +99,15 @@ export class DossierApplicantResolver {
       fields: selectedFields(info),
     });
     return citizen ? toCitizen(citizen) : null;
+  }
+}
+
+@Resolver(() => Dossier)
+export class DossierDocumentsResolver {
+  @Authorized('documents:read')
+  @FieldResolver(() => [Document])
+  async documents(@Root() dossier: DossierRoot, @Ctx() ctx: RequestContext): Promise<Document[]> {
+    return (await ctx.loaders.documentsByDossier.load(dossier.code)).map(toDocument);
   }
 }
 

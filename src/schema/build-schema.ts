@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { scopeAuthChecker } from '../auth/auth-checker.js';
 import { AdministrativeUnitResolver } from '../resolvers/administrative-unit.resolver.js';
 import { CitizenResolver, CivilRegistrationResolver } from '../resolvers/citizen.resolver.js';
-import { DossierApplicantResolver, DossierConnectionResolver, DossierResolver } from '../resolvers/dossier.resolver.js';
+import { DossierApplicantResolver, DossierConnectionResolver, DossierDocumentsResolver, DossierResolver } from '../resolvers/dossier.resolver.js';
 import { SystemResolver } from '../resolvers/system.resolver.js';
 import { AuditResolver } from '../resolvers/audit.resolver.js';
 import { DocumentConnectionResolver, DocumentContentResolver, DocumentResolver } from '../resolvers/document.resolver.js';
@@ -16,6 +16,7 @@ export const RESOLVERS = [
   DossierResolver,
   DossierConnectionResolver,
   DossierApplicantResolver,
+  DossierDocumentsResolver,
   CitizenResolver,
   CivilRegistrationResolver,
   SystemResolver,

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Citizen } from './citizen.type.js';
+import { Document } from './document.type.js';
 import type { DossierStatus } from '../domain/dossier-status.js';
 import { DossierStatusEnum } from './dossier-status.enum.js';
 import { Observation } from './observation.type.js';
@@ -48,6 +49,9 @@ export class Dossier {
     description: 'The applicant, read live from the population database with purpose PROCESS_DOSSIER and this dossier as reference (recorded).',
   })
   applicant!: Citizen | null;
+
+  @Field(() => [Document], { description: 'Party and government documents about this dossier, newest first (needs documents:read).' })
+  documents!: Document[];
 }
 
 @ObjectType()

@@ -39,6 +39,11 @@ export class DocumentQueryService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /** Documents about each of the dossiers, in one query (for a DataLoader). */
+  byDossierCodes(codes: readonly string[]): Promise<DocumentRow[][]> {
+    return this.documents.byDossierCodes(codes);
+  }
+
   archiveFiles(filter: ArchiveFileFilter): Promise<ArchiveFile[]> {
     return withDeadline(this.archives.system, this.deadlineMs * 3, this.archives.archiveFiles(filter));
   }

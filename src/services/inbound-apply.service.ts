@@ -9,7 +9,8 @@ import type { EntityStateRepository, EntityStateRow } from '../db/entity-state.r
 import type { InboxRepository, InboundRow } from '../db/inbox.repository.js';
 import type { ObservationRepository } from '../db/observation.repository.js';
 import { STATUS_CODE, isDossierStatus } from '../domain/dossier-status.js';
-import type { DossierEventData } from '../domain/inbound-event.js';
+import type { DocumentEventData, DossierEventData } from '../domain/inbound-event.js';
+import { upsertDocuments, type IndexedDocument } from '../db/document.repository.js';
 import { checkPushedTransition } from '../domain/pushed-transition.js';
 import { compareSourcePosition, versionNumber, type SourcePosition } from '../domain/source-order.js';
 
@@ -41,6 +42,36 @@ interface Decision {
  * the removal of its outbox row commit together. A re-run finds the event processed and does
  * nothing.
  */
+/** A pushed document in the index's canonical shape. */
+function documentFromPush(system: SystemId, data: DocumentEventData, updatedAt: Date): IndexedDocument {
+  return {
+    id: `${system}:${data.documentId}`,
+    source: system === 'party-documents' ? 'party-documents' : 'government-documents',
+    direction: data.direction ?? null,
+    number: data.number,
+    typeCode: data.typeCode ?? null,
+    typeName: data.typeName ?? '',
+    subject: data.subject,
+    issuerOrganId: data.issuerOrganId ?? null,
+    issuerName: data.issuerName,
+    // The payload is stored as JSON: its instants come back as ISO strings.
+    issuedAt: new Date(data.issuedAt),
+    dueAt: data.dueAt ? new Date(data.dueAt) : null,
+    arrivedAt: data.arrivedAt ? new Date(data.arrivedAt) : null,
+    urgency: data.urgency,
+    secrecy: data.secrecy,
+    pageCount: data.pageCount ?? 0,
+    signerName: '',
+    signerPosition: '',
+    provinceCode: data.provinceCode,
+    communeCode: data.communeCode ?? null,
+    dossierCode: data.dossierCode ?? null,
+    status: data.status ?? null,
+    nativeStatus: data.nativeStatus ?? '',
+    updatedAt,
+  };
+}
+
 export class InboundApplyService {
   constructor(
     private readonly sql: Sql,
@@ -91,6 +122,9 @@ export class InboundApplyService {
       case 'dossier':
         return this.applyDossier(tx, event, event.system, current);
       case 'document':
+        // Pushed documents join the document index, linked to the dossier they are about.
+        await upsertDocuments(tx, [documentFromPush(event.system, event.payload as unknown as DocumentEventData, event.sourceTimestamp)]);
+        return { status: 'APPLIED', reason: null, reconcileProvince: null };
       case 'civil_registration':
         // The pushed record itself is the hub's copy (entity_states), written by the caller.
         return { status: 'APPLIED', reason: null, reconcileProvince: null };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoDossier } from '../../../src/connectors/demo/demo-dataset.js';
+import { DocumentRepository } from '../../../src/db/document.repository.js';
 import {
   InboundEventsDocument,
   IngestStatsDocument,
@@ -201,6 +202,33 @@ describe('GraphQL push mutations', () => {
     // The provincial system holds no documents.
     const misplaced = await execute(hub.graphqlUrl, PushDocumentReceivedDocument, { input: { ...document, eventId: eventId('doc') } }, auth('provincial'));
     expect(misplaced.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EVENT_TYPE_NOT_ALLOWED' });
+  });
+
+  it('indexes a pushed document under the dossier it is about', async () => {
+    const dossier = dossiers[6] as DemoDossier;
+    const input = {
+      eventId: eventId('doc'),
+      timestamp: new Date().toISOString(),
+      documentId: 'CV-2026-88',
+      number: '88/UBND-VP',
+      subject: 'Về việc xác minh hồ sơ khai sinh',
+      issuerName: 'UBND xã Tân Thành',
+      issuedAt: '2026-11-19T08:00:00+07:00',
+      provinceCode: dossier.provinceCode,
+      communeCode: dossier.communeCode,
+      dossierCode: dossier.code,
+      direction: 'INCOMING',
+    };
+    const pushed = await execute(hub.graphqlUrl, PushDocumentReceivedDocument, { input }, auth('government-documents'));
+    expect(pushed.data?.pushDocumentReceived.status).toBe('ACCEPTED');
+    const [about] = await eventually(
+      async () => {
+        const found = await new DocumentRepository(hub.db.db).byDossierCodes([dossier.code]);
+        return found[0]?.length ? found : undefined;
+      },
+      { what: 'the pushed document in the index' },
+    );
+    expect(about?.map((d) => [d.id, d.number, d.dossierCode])).toEqual([['government-documents:CV-2026-88', '88/UBND-VP', dossier.code]]);
   });
 
   it('lists inbound events by status and system, page by page, with the reason of each', async () => {
