@@ -17,6 +17,7 @@ import {
   recordHeadSchema,
   recordSchemaFor,
 } from './payload.js';
+import { inParallel } from '../in-parallel.js';
 
 const SYSTEM = 'civil-registration';
 /** HTTP statuses on which the registry still answers its `{status: 0, statusDescription}` envelope. */
@@ -187,23 +188,4 @@ function refused(httpStatus: number, description: string): ConnectorError {
 
 function invalid(message: string): ConnectorError {
   return new ConnectorError(SYSTEM, 'UPSTREAM_INVALID_RESPONSE', message, { transient: false });
-}
-
-/** Runs `work` over `items` with at most `limit` at once; after a failure no new item starts. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (!failed && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  await Promise.all(lanes);
 }

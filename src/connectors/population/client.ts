@@ -17,6 +17,7 @@ import {
   type CallerIdentity,
   type VerifyQuery,
 } from './soap.js';
+import { inParallel } from '../in-parallel.js';
 
 const SYSTEM = 'population';
 
@@ -247,26 +248,6 @@ export class PopulationConnector implements Connector {
 
 function invalid(message: string): ConnectorError {
   return new ConnectorError(SYSTEM, 'UPSTREAM_INVALID_RESPONSE', message, { transient: false });
-}
-
-/** Runs `work` over `items` with at most `limit` at once; the first failure fails the whole run. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    // After a failure no new request starts: the answer is lost anyway.
-    while (!failed && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  await Promise.all(lanes);
 }
 
 /** Fault strings can echo input; keep them short in errors that reach logs and reports. */
