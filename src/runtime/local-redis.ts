@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { preferredOrFreePort } from './free-port.js';
@@ -48,6 +48,8 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Runni
   if (!binary) throw new Error(`redis-server is not on PATH; ${REDIS_INSTALL_HINT}`);
   const dir = resolve(options.dataDir);
   await mkdir(dir, { recursive: true });
+  const pidFile = join(dir, 'redis.pid');
+  await stopOrphan(pidFile, binary);
   const port = await preferredOrFreePort(options.preferredPort ?? 6379);
   const child = spawn(
     binary,
@@ -61,6 +63,7 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Runni
       '--maxmemory-policy', 'noeviction',
       '--protected-mode', 'yes',
       '--daemonize', 'no',
+      '--pidfile', pidFile,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -85,6 +88,39 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Runni
     process: child,
     stop: () => stopChild(child, 8_000),
   };
+}
+
+/**
+ * A hub killed with SIGKILL leaves its redis-server running on the data directory; a new one on
+ * the same directory would fight it over the append-only file. The pid file names it: if that
+ * process is still a redis-server, it is stopped first.
+ */
+async function stopOrphan(pidFile: string, binary: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let command = '';
+  try {
+    command = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running (or no /proc): nothing to stop
+  }
+  if (!command.includes('redis-server') && !command.includes(binary)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 8_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.kill(pid, 'SIGKILL');
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited by the deadline. */
