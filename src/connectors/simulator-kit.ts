@@ -219,3 +219,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** An opaque change-feed cursor over a position in a simulator's change log (`prefix` names the system). */
+export function writeSequenceCursor(prefix: string, seq: number): string {
+  return Buffer.from(`${prefix}${seq}`, 'utf8').toString('base64url');
+}
+
+/** The position a cursor names: 0 for none, null for a cursor this simulator did not issue. */
+export function readSequenceCursor(prefix: string, cursor: string | null): number | null {
+  if (cursor === null || cursor === '') return 0;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.startsWith(prefix)) return null;
+  const seq = Number(decoded.slice(prefix.length));
+  return Number.isInteger(seq) && seq >= 0 ? seq : null;
+}

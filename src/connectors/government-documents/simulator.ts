@@ -33,7 +33,7 @@
  * Digitization{State, PagesDigitized}, Handover{FormerDistrict, FormerProvince,
  * ReceivingCommuneCode, ReceivingOrganName, HandoverDate, MinuteNumber}.
  */
-import { SimulatorServer, json, type SimRequest, type SimResponse } from '../simulator-kit.js';
+import { SimulatorServer, json, type SimRequest, type SimResponse, readSequenceCursor, writeSequenceCursor } from '../simulator-kit.js';
 import type {
   GovernmentDemoArchiveFile,
   GovernmentDemoDataset,
@@ -142,7 +142,7 @@ export function createGovernmentDocumentsSimulator(options: GovernmentDocumentsS
     if (limit === null || limit < 1 || limit > QLVB_LIMITS.maxPage) {
       return failure(400, 'BAD_REQUEST', `limit is 1 to ${QLVB_LIMITS.maxPage}`);
     }
-    const after = readCursor(params.get('cursor'));
+    const after = readSequenceCursor(CURSOR_PREFIX, params.get('cursor'));
     if (after === null) return failure(400, 'BAD_REQUEST', 'unknown cursor');
     const book = direction === 'incoming' ? 'VB_DEN' : direction === 'outgoing' ? 'VB_DI' : null;
     const changed = [...documents.values()]
@@ -158,7 +158,7 @@ export function createGovernmentDocumentsSimulator(options: GovernmentDocumentsS
     const last = page[page.length - 1];
     return ok({
       Items: page.map(({ doc }) => documentJson(doc)),
-      NextCursor: writeCursor(last ? last.seq : after),
+      NextCursor: writeSequenceCursor(CURSOR_PREFIX, last ? last.seq : after),
       HasMore: changed.length > page.length,
     });
   }
@@ -206,14 +206,6 @@ export function createGovernmentDocumentsSimulator(options: GovernmentDocumentsS
     });
   }
 
-  function readCursor(cursor: string | null): number | null {
-    if (cursor === null || cursor === '') return 0;
-    const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (!decoded.startsWith(CURSOR_PREFIX)) return null;
-    const seq = Number(decoded.slice(CURSOR_PREFIX.length));
-    return Number.isInteger(seq) && seq >= 0 ? seq : null;
-  }
-
   const server = new SimulatorServer('government-documents', handler, options.seed ?? options.dataset.seed);
   server.malform = (res, random) => (random() < 0.5 ? truncate(res, random) : corrupt(res));
 
@@ -249,10 +241,6 @@ export function createGovernmentDocumentsSimulator(options: GovernmentDocumentsS
 function intParam(text: string | null, fallback: number): number | null {
   if (text === null) return fallback;
   return /^\d{1,9}$/.test(text) ? Number(text) : null;
-}
-
-function writeCursor(seq: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
 }
 
 function ok(data: unknown): SimResponse {

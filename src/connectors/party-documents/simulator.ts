@@ -25,7 +25,7 @@
  * Errors are <Error><Code/><Message/></Error> with HTTP 400, 404 or 405.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { SimulatorServer, xml, type SimRequest, type SimResponse } from '../simulator-kit.js';
+import { SimulatorServer, xml, type SimRequest, type SimResponse, readSequenceCursor, writeSequenceCursor } from '../simulator-kit.js';
 import type { PartyDemoDataset, PartyDemoDocument, PartyDemoPacket } from './demo-data.js';
 import { PARTY_STATUS, formatPartyDate, formatPartyNumber, formatPartyTimestamp } from './mapping.js';
 import { EDXML_NAMESPACE, ICPV_LIMITS, ICPV_NAMESPACE } from './payload.js';
@@ -138,7 +138,7 @@ export function createPartyDocumentsSimulator(options: PartyDocumentsSimulatorOp
     if (!Number.isInteger(limit) || limit < 1 || limit > ICPV_LIMITS.maxPage) {
       return failure(400, 'BAD_REQUEST', `limit must be 1 to ${ICPV_LIMITS.maxPage}`);
     }
-    const after = readCursor(params.get('cursor'));
+    const after = readSequenceCursor(CURSOR_PREFIX, params.get('cursor'));
     if (after === null) return failure(400, 'BAD_REQUEST', 'unknown cursor');
     const changed = [...store.values()]
       .filter((entry) => entry.doc.provinceCode === provinceCode && entry.seq > after)
@@ -150,7 +150,7 @@ export function createPartyDocumentsSimulator(options: PartyDocumentsSimulatorOp
         '@_xmlns': ICPV_NAMESPACE,
         ProvinceCode: provinceCode,
         Count: page.length,
-        NextCursor: writeCursor(last ? last.seq : after),
+        NextCursor: writeSequenceCursor(CURSOR_PREFIX, last ? last.seq : after),
         HasMore: String(changed.length > page.length),
         DocumentRecord: page.map((entry) => documentRecord(entry.doc)),
       },
@@ -172,14 +172,6 @@ export function createPartyDocumentsSimulator(options: PartyDocumentsSimulatorOp
       return stored ? [documentRecord(stored.doc)] : [];
     });
     return ok({ DocumentSet: { '@_xmlns': ICPV_NAMESPACE, Count: found.length, DocumentRecord: found } });
-  }
-
-  function readCursor(cursor: string | null): number | null {
-    if (cursor === null || cursor === '') return 0;
-    const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (!decoded.startsWith(CURSOR_PREFIX)) return null;
-    const seq = Number(decoded.slice(CURSOR_PREFIX.length));
-    return Number.isInteger(seq) && seq >= 0 ? seq : null;
   }
 
   const server = new SimulatorServer('party-documents', handler, options.seed ?? options.dataset.seed);
@@ -209,10 +201,6 @@ export function createPartyDocumentsSimulator(options: PartyDocumentsSimulatorOp
       stored.seq = lastSeq;
     },
   };
-}
-
-function writeCursor(seq: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
 }
 
 function ok(body: Record<string, unknown>): SimResponse {
