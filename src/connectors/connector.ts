@@ -81,3 +81,30 @@ export interface StatusWriteResult {
 export interface DossierStatusSink extends Connector {
   writeDossierStatus(write: StatusWrite): Promise<StatusWriteResult>;
 }
+
+/**
+ * What a lagging system needs to open a dossier it lacks. Read from the hub's index when the
+ * correction runs, never carried in a job payload (the applicant's id is personal data).
+ */
+export interface DossierCreate {
+  /** Idempotency key the target system sees: a resend with the same id creates nothing new. */
+  correctionId: string;
+  dossierCode: string;
+  procedureCode: string;
+  communeCode: string;
+  provinceCode: string;
+  applicantPersonalId: string | null;
+  status: DossierStatus;
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  finishedAt: Date | null;
+  returnedAt: Date | null;
+  reason: string;
+  at: Date;
+}
+
+/** A system the hub can correct: write a status back, and open a dossier the system lacks. */
+export interface DossierCorrectionSink extends DossierStatusSink {
+  /** `applied: false` when the system already held the dossier from this correction id. */
+  createDossier(create: DossierCreate): Promise<StatusWriteResult>;
+}
