@@ -21,6 +21,13 @@ export type DemoChannel = 1 | 2 | 3;
 export interface DemoSystemView {
   status: DossierStatus;
   updatedAtMs: number;
+  /**
+   * A commune code this copy reports instead of the dossier's own: a pre-2025 code the system
+   * never migrated (drift of class UNIT_UNMAPPED). Absent when the copy reports `communeCode`.
+   */
+  communeCode?: string;
+  /** An appointment date this copy holds instead of the dossier's (drift of class DUE_DATE_DIVERGED). */
+  dueAtMs?: number;
 }
 
 export interface DemoSpecializedView extends DemoSystemView {
@@ -100,6 +107,16 @@ export interface DemoDataset {
   /** One record per distinct applicant. */
   citizens: DemoCitizen[];
   drift: DemoDrift[];
+  /**
+   * Dossiers the provincial one-stop shop holds a second time under another national code
+   * (drift of class DUPLICATE): the copy under `duplicateCode` repeats the original's facts.
+   */
+  duplicates: DemoDuplicate[];
+}
+
+export interface DemoDuplicate {
+  dossierCode: string;
+  duplicateCode: string;
 }
 
 export interface DemoDatasetOptions {
@@ -344,6 +361,7 @@ export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
     dossiers: sorted,
     citizens: registry.citizens,
     drift: drifted.map(([, record]) => record),
+    duplicates: [],
   };
 }
 
