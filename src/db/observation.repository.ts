@@ -41,7 +41,13 @@ export class ObservationRepository {
         source_updated_at = excluded.source_updated_at,
         source_version = excluded.source_version,
         observed_at = now()
-      where observations.source_updated_at <= excluded.source_updated_at`;
+      where observations.source_updated_at < excluded.source_updated_at
+         or (observations.source_updated_at = excluded.source_updated_at
+             and (observations.native_status, observations.source_version, observations.commune_code, observations.due_at,
+                  observations.received_at, observations.finished_at, observations.returned_at)
+                 is distinct from (excluded.native_status, excluded.source_version, excluded.commune_code, excluded.due_at,
+                  excluded.received_at, excluded.finished_at, excluded.returned_at))`;
+    // Re-reading an unchanged record writes nothing: a full run re-reads every feed.
 
     // The provincial one-stop shop is authoritative for receipt and return, so its dates and unit
     // overwrite; other systems only fill what is still unknown.
@@ -60,7 +66,12 @@ export class ObservationRepository {
           due_at = excluded.due_at,
           finished_at = excluded.finished_at,
           returned_at = excluded.returned_at,
-          updated_at = now()`;
+          updated_at = now()
+        where (dossiers.province_code, dossiers.commune_code, dossiers.procedure_code, dossiers.applicant_personal_id,
+               dossiers.received_at, dossiers.due_at, dossiers.finished_at, dossiers.returned_at)
+          is distinct from (excluded.province_code, excluded.commune_code, excluded.procedure_code,
+               coalesce(excluded.applicant_personal_id, dossiers.applicant_personal_id),
+               excluded.received_at, excluded.due_at, excluded.finished_at, excluded.returned_at)`;
     }
     if (others.length > 0) {
       await tx`
@@ -71,7 +82,12 @@ export class ObservationRepository {
           due_at = coalesce(dossiers.due_at, excluded.due_at),
           finished_at = coalesce(dossiers.finished_at, excluded.finished_at),
           returned_at = coalesce(dossiers.returned_at, excluded.returned_at),
-          updated_at = now()`;
+          updated_at = now()
+        where (dossiers.applicant_personal_id is null and excluded.applicant_personal_id is not null)
+           or (dossiers.received_at is null and excluded.received_at is not null)
+           or (dossiers.due_at is null and excluded.due_at is not null)
+           or (dossiers.finished_at is null and excluded.finished_at is not null)
+           or (dossiers.returned_at is null and excluded.returned_at is not null)`;
     }
   }
 }

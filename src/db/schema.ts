@@ -104,6 +104,8 @@ export const observations = pgTable(
   (t) => [
     primaryKey({ columns: [t.dossierCode, t.system] }),
     index('observations_province_idx').on(t.provinceCode, t.system),
+    // Incremental runs find what changed since their watermark.
+    index('observations_observed_idx').on(t.provinceCode, t.observedAt),
   ],
 );
 
@@ -130,6 +132,16 @@ export interface RunSourceRecord {
   error: { code: string; message: string } | null;
 }
 
+/** What a run compares: the dossier systems, or civil registrations against the population database. */
+export const RUN_KINDS = ['DOSSIERS', 'DATA_QUALITY'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+/** FULL re-reads every feed from the start; INCREMENTAL reads from the last watermark; DOSSIERS covers pushed dossiers. */
+export const RUN_MODES = ['FULL', 'INCREMENTAL', 'DOSSIERS'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+/** Where a run is: reading the systems, comparing partitions, writing the report, done. */
+export const RUN_PHASES = ['PULLING', 'COMPARING', 'FINALIZING', 'DONE'] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+
 /** One reconciliation run over one scope. */
 export const reconciliationRuns = pgTable(
   'reconciliation_runs',
@@ -138,15 +150,28 @@ export const reconciliationRuns = pgTable(
     /** The BullMQ job that carries the run; a retried or re-delivered job continues the same run. */
     jobId: text('job_id').notNull().unique(),
     provinceCode: text('province_code').notNull(),
-    trigger: text('trigger', { enum: ['SCHEDULE', 'REQUEST'] }).notNull(),
+    trigger: text('trigger', { enum: ['SCHEDULE', 'REQUEST', 'PUSH'] }).notNull(),
+    kind: text('kind', { enum: RUN_KINDS }).notNull().default('DOSSIERS'),
+    mode: text('mode', { enum: RUN_MODES }).notNull().default('FULL'),
+    /** A dry run computes corrections and writes its report, but sends nothing to any system. */
+    dryRun: boolean('dry_run').notNull().default(false),
+    /** Version of the authority rules the run applied (shown in its report). */
+    rulesVersion: text('rules_version'),
     status: text('status', { enum: RUN_STATUSES }).notNull().default('QUEUED'),
+    phase: text('phase', { enum: RUN_PHASES }).notNull().default('PULLING'),
     requestedBy: text('requested_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
+    /** Differences younger than this were reported as pending sync, not as mismatches. */
+    toleranceSeconds: integer('tolerance_seconds').notNull().default(900),
+    partitionsTotal: integer('partitions_total').notNull().default(0),
+    partitionsDone: integer('partitions_done').notNull().default(0),
     dossiersCompared: integer('dossiers_compared').notNull().default(0),
     mismatchCount: integer('mismatch_count').notNull().default(0),
     countsByClass: jsonb('counts_by_class').$type<Record<string, number>>().notNull().default({}),
+    /** Totals by commune and procedure, pending-sync count, corrections and timeliness impact. */
+    totals: jsonb('totals').$type<Record<string, unknown>>().notNull().default({}),
     sources: jsonb('sources').$type<RunSourceRecord[]>().notNull().default([]),
     /** Why the run is PARTIAL or FAILED; null for a clean run. */
     failureReason: text('failure_reason'),
@@ -154,7 +179,80 @@ export const reconciliationRuns = pgTable(
   (t) => [index('reconciliation_runs_created_idx').on(t.createdAt), index('reconciliation_runs_province_idx').on(t.provinceCode, t.createdAt)],
 );
 
-/** A disagreement between systems about one dossier, open until a later run no longer finds it. */
+/**
+ * The dossiers an incremental run covers (those whose observations changed since the last
+ * watermark, and those with a live mismatch), fixed when its pull ends so partitions and a
+ * restarted run see the same set.
+ */
+export const runScope = pgTable(
+  'run_scope',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id, { onDelete: 'cascade' }),
+    dossierCode: text('dossier_code').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.dossierCode] })],
+);
+
+/** One slice of a run's dossiers, compared by its own job. */
+export const runPartitions = pgTable(
+  'run_partitions',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    /** First dossier code of the slice (inclusive). */
+    fromCode: text('from_code').notNull(),
+    /** First code of the next slice (exclusive); null for the last. */
+    toCode: text('to_code'),
+    dossiers: integer('dossiers').notNull().default(0),
+    doneAt: ts('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.index] })],
+);
+
+/**
+ * What a partition found, before the run's finalize step merges it into mismatches: replaced as
+ * a whole when a partition job runs again, so a re-run never counts a finding twice.
+ */
+export const runCandidates = pgTable(
+  'run_candidates',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id, { onDelete: 'cascade' }),
+    partition: integer('partition').notNull(),
+    dossierCode: text('dossier_code').notNull(),
+    class: text('class').notNull(),
+    communeCode: text('commune_code').notNull(),
+    procedureCode: text('procedure_code').notNull(),
+    laggingSystems: text('lagging_systems').array().notNull().default(sql`'{}'::text[]`),
+    leadingSystem: text('leading_system'),
+    expectedStatus: text('expected_status'),
+    /** The authority rule that settles the mismatch; null when a person has to decide. */
+    settledBy: text('settled_by'),
+    /** Younger than the run's tolerance: reported, not opened. */
+    pendingSync: boolean('pending_sync').notNull().default(false),
+    observed: jsonb('observed').$type<Record<string, Record<string, unknown>>>().notNull(),
+    detail: text('detail').notNull(),
+    /** Decision 766 timeliness before and after the correction (ON_TIME, LATE, IN_PROGRESS). */
+    timelinessBefore: text('timeliness_before'),
+    timelinessAfter: text('timeliness_after'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.dossierCode, t.class] }), index('run_candidates_partition_idx').on(t.runId, t.partition)],
+);
+
+/**
+ * Mismatch lifecycle: OPEN → CORRECTING (corrections sent) → RESOLVED (a later run no longer finds
+ * it), or ESCALATED (corrections kept failing, or no rule settles it and a person was asked) and
+ * WAIVED by a person with a note. Every state but RESOLVED is live: at most one per dossier and class.
+ */
+export const MISMATCH_STATES = ['OPEN', 'CORRECTING', 'RESOLVED', 'WAIVED', 'ESCALATED'] as const;
+export type MismatchState = (typeof MISMATCH_STATES)[number];
+
+/** A disagreement between systems about one dossier, live until a later run no longer finds it. */
 export const mismatches = pgTable(
   'mismatches',
   {
@@ -164,24 +262,111 @@ export const mismatches = pgTable(
     communeCode: text('commune_code').notNull(),
     procedureCode: text('procedure_code').notNull(),
     class: text('class').notNull(),
-    state: text('state', { enum: ['OPEN', 'RESOLVED'] }).notNull().default('OPEN'),
+    state: text('state', { enum: MISMATCH_STATES }).notNull().default('OPEN'),
+    /** The unit that owns the follow-up: the commune that received the dossier. */
+    ownerUnit: text('owner_unit'),
     laggingSystem: text('lagging_system'),
+    /** Every system a correction goes to (the portal and a lagging system can both lag). */
+    laggingSystems: text('lagging_systems').array().notNull().default(sql`'{}'::text[]`),
     leadingSystem: text('leading_system'),
     expectedStatus: text('expected_status'),
-    /** What each system said: { [system]: { status, nativeStatus, updatedAt } }. */
+    /** The authority rule that settles it; null when a person has to decide. */
+    settledBy: text('settled_by'),
+    /** What each system said: { [system]: { status, nativeStatus, updatedAt, … } }. */
     observed: jsonb('observed').$type<Record<string, { status: string | null; nativeStatus: string; updatedAt: string }>>().notNull(),
     detail: text('detail').notNull(),
+    /** Runs that found it again after its corrections were applied: each counts as a failed attempt. */
+    failedVerifications: integer('failed_verifications').notNull().default(0),
     firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     firstRunId: uuid('first_run_id').notNull().references(() => reconciliationRuns.id),
     lastRunId: uuid('last_run_id').notNull().references(() => reconciliationRuns.id),
     resolvedAt: ts('resolved_at'),
+    /** Who resolved, waived or escalated it (a person's subject, or `reconciliation`). */
+    resolvedBy: text('resolved_by'),
+    resolutionNote: text('resolution_note'),
   },
   (t) => [
-    uniqueIndex('mismatches_open_uq').on(t.dossierCode, t.class).where(sql`state = 'OPEN'`),
+    uniqueIndex('mismatches_open_uq').on(t.dossierCode, t.class).where(sql`state <> 'RESOLVED'`),
     index('mismatches_province_idx').on(t.provinceCode, t.state, t.class),
     index('mismatches_dossier_idx').on(t.dossierCode),
   ],
+);
+
+export const CORRECTION_ACTIONS = ['WRITE_STATUS', 'CREATE_DOSSIER', 'WRITE_DUE_DATE'] as const;
+/** PLANNED: computed by a dry run, never sent. PENDING → APPLIED (the system took it) → VERIFIED (a later run agrees). */
+export const CORRECTION_STATES = ['PLANNED', 'PENDING', 'APPLIED', 'VERIFIED', 'FAILED'] as const;
+export type CorrectionState = (typeof CORRECTION_STATES)[number];
+
+/**
+ * An outbound write of the authoritative state to one lagging system. The id is the correction
+ * id the system sees (MaYeuCau, correction_id), so a resend is applied once there.
+ */
+export const corrections = pgTable(
+  'corrections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    mismatchId: uuid('mismatch_id')
+      .notNull()
+      .references(() => mismatches.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    dossierCode: text('dossier_code').notNull(),
+    targetSystem: text('target_system').notNull(),
+    action: text('action', { enum: CORRECTION_ACTIONS }).notNull(),
+    status: text('status'),
+    settledBy: text('settled_by').notNull(),
+    dryRun: boolean('dry_run').notNull().default(false),
+    state: text('state', { enum: CORRECTION_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** The target's own word for the status after the write. */
+    resultNativeStatus: text('result_native_status'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    appliedAt: ts('applied_at'),
+    verifiedAt: ts('verified_at'),
+  },
+  (t) => [
+    index('corrections_mismatch_idx').on(t.mismatchId),
+    index('corrections_run_idx').on(t.runId),
+    // One live correction per mismatch, target and action: a later run reuses it, never sends twice.
+    uniqueIndex('corrections_live_uq')
+      .on(t.mismatchId, t.targetSystem, t.action)
+      .where(sql`state in ('PENDING', 'APPLIED') and not dry_run`),
+  ],
+);
+
+/** A run's exports, stored byte for byte as served, with the SHA-256 an auditor checks. */
+export const runReports = pgTable(
+  'run_reports',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    format: text('format', { enum: ['json', 'csv'] }).notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: integer('bytes').notNull(),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.format] }), index('run_reports_sha_idx').on(t.sha256)],
+);
+
+/** Reconciliation schedules per province and mode: the configured defaults, changed by operators. */
+export const reconciliationSchedules = pgTable(
+  'reconciliation_schedules',
+  {
+    provinceCode: text('province_code').notNull(),
+    mode: text('mode', { enum: ['FULL', 'INCREMENTAL', 'DATA_QUALITY'] }).notNull(),
+    /** A cron pattern (Asia/Ho_Chi_Minh) or null when `everySeconds` is used. */
+    cron: text('cron'),
+    everySeconds: integer('every_seconds'),
+    enabled: boolean('enabled').notNull().default(true),
+    updatedBy: text('updated_by'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.mode] })],
 );
 
 /** Which mismatches a run found: the run's own record, unchanged by later runs. */

@@ -16,6 +16,16 @@ export interface ChangeFeed<T> {
   store(tx: Tx, items: readonly T[]): Promise<void>;
 }
 
+/** Where a pull starts and what it does beside storing pages (a run's own progress). */
+export interface PullOptions {
+  /** Resume point: the run's cursorFrom, the cursor reached so far and the count read (default: the stored cursor). */
+  resume?: { cursorFrom: string | null; cursor: string | null; read: number };
+  /** Save the feed's shared cursor after each page (default true). A full re-read saves it only at its end. */
+  saveCursor?: boolean;
+  /** Called in each page's transaction with the progress after the page. */
+  onPage?: (tx: Tx, progress: RunSourceRecord) => Promise<void>;
+}
+
 /**
  * Reads a change feed from the stored cursor to its end. Each page and the cursor after it are
  * stored in one transaction, so an interrupted pull resumes exactly where it stopped and never
@@ -27,16 +37,20 @@ export async function pullChangeFeed<T>(
   cursors: SyncCursorRepository,
   feed: ChangeFeed<T>,
   logger: Logger,
+  options: PullOptions = {},
 ): Promise<RunSourceRecord> {
-  const cursorFrom = await cursors.cursor(feed.system, feed.scope);
-  let cursor = cursorFrom;
-  let read = 0;
+  const cursorFrom = options.resume ? options.resume.cursorFrom : await cursors.cursor(feed.system, feed.scope);
+  let cursor = options.resume ? options.resume.cursor : cursorFrom;
+  let read = options.resume?.read ?? 0;
+  const saveCursor = options.saveCursor ?? true;
   try {
     for (;;) {
       const page = await feed.read(cursor);
+      const progress: RunSourceRecord = { system: feed.system, cursorFrom, cursorTo: page.nextCursor, read: read + page.items.length, error: null };
       await sql.begin(async (tx) => {
         await feed.store(tx, page.items);
-        await cursors.save(tx, feed.system, feed.scope, page.nextCursor);
+        if (saveCursor || !page.hasMore) await cursors.save(tx, feed.system, feed.scope, page.nextCursor);
+        if (options.onPage) await options.onPage(tx, progress);
       });
       read += page.items.length;
       cursor = page.nextCursor;

@@ -4,9 +4,9 @@ import type { DossierSource } from '../connectors/connector.js';
 import type { ObservationRepository } from '../db/observation.repository.js';
 import type { RunSourceRecord } from '../db/schema.js';
 import type { SyncCursorRepository } from '../db/sync-cursor.repository.js';
-import { pullChangeFeed } from './change-feed.js';
+import { pullChangeFeed, type PullOptions } from './change-feed.js';
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1_000;
 
 /** Pulls a system's dossier change feed for one province into the hub's observations. */
 export class DossierSyncService {
@@ -17,7 +17,7 @@ export class DossierSyncService {
     private readonly logger: Logger,
   ) {}
 
-  pull(source: DossierSource, provinceCode: string): Promise<RunSourceRecord> {
+  pull(source: DossierSource, provinceCode: string, options: PullOptions = {}): Promise<RunSourceRecord> {
     return pullChangeFeed(
       this.sql,
       this.cursors,
@@ -28,6 +28,7 @@ export class DossierSyncService {
         store: (tx, items) => this.observations.upsertMany(tx, items),
       },
       this.logger,
+      options,
     );
   }
 }

@@ -1,0 +1,251 @@
+import type { Sql } from 'postgres';
+import type { Tx } from './client.js';
+import type { RunSourceRecord } from './schema.js';
+
+/** The dossier systems a dossier run compares, in the order their columns appear. */
+export const RUN_SYSTEMS = ['provincial', 'specialized', 'national-portal'] as const;
+export type RunSystem = (typeof RUN_SYSTEMS)[number];
+
+/** What one system says about one dossier, as a partition reads it. */
+export interface SideRow {
+  status: string | null;
+  nativeStatus: string;
+  updatedAt: Date;
+  communeCode: string;
+  dueAt: Date | null;
+}
+
+/** A dossier of a partition on which the systems may disagree, with each system's side. */
+export interface PartitionRow {
+  code: string;
+  communeCode: string;
+  procedureCode: string;
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  finishedAt: Date | null;
+  returnedAt: Date | null;
+  sides: Partial<Record<RunSystem, SideRow>>;
+}
+
+export interface CandidateInput {
+  dossierCode: string;
+  class: string;
+  communeCode: string;
+  procedureCode: string;
+  laggingSystems: string[];
+  leadingSystem: string | null;
+  expectedStatus: string | null;
+  settledBy: string | null;
+  pendingSync: boolean;
+  observed: Record<string, Record<string, unknown>>;
+  detail: string;
+  timelinessBefore: string | null;
+  timelinessAfter: string | null;
+}
+
+export interface PartitionRowRange {
+  index: number;
+  fromCode: string;
+  toCode: string | null;
+  dossiers: number;
+  doneAt: Date | null;
+}
+
+type RawPartitionRow = {
+  code: string;
+  commune_code: string;
+  procedure_code: string;
+  received_at: Date | null;
+  due_at: Date | null;
+  finished_at: Date | null;
+  returned_at: Date | null;
+} & Record<string, unknown>;
+
+const PARTITION_FLOOR = 1_000;
+
+/**
+ * The set-based parts of a run: its scope and partitions, the per-partition diff over the three
+ * systems' observations, and the candidates a partition found. Everything a partition writes is
+ * keyed by (run, partition) and replaced as a whole, so a re-run job cannot count twice.
+ */
+export class RunPipelineRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Saves a source's progress in the transaction that stored its page. */
+  async saveSourceProgress(tx: Tx, runId: string, sources: readonly RunSourceRecord[]): Promise<void> {
+    await tx`update reconciliation_runs set sources = ${tx.json(sources as never)} where id = ${runId}`;
+  }
+
+  /**
+   * Fixes an incremental run's scope: dossiers of the province whose observations changed since
+   * `since`, and those with a live mismatch of a dossier class (to resolve or age them).
+   */
+  async fixIncrementalScope(tx: Tx, runId: string, provinceCode: string, since: Date, liveClasses: readonly string[]): Promise<void> {
+    await tx`delete from run_scope where run_id = ${runId}`;
+    await tx`
+      insert into run_scope (run_id, dossier_code)
+      select ${runId}::uuid, o.dossier_code from observations o
+      where o.province_code = ${provinceCode} and o.observed_at >= ${since}
+      union
+      select ${runId}::uuid, m.dossier_code from mismatches m
+      where m.province_code = ${provinceCode} and m.state <> 'RESOLVED' and m.class = any(${liveClasses as string[]})
+      on conflict do nothing`;
+  }
+
+  /**
+   * Splits the run's dossiers into partitions of `size` (at least 1,000) by dossier code and
+   * records them; returns them. FULL runs split the province, incremental ones their scope.
+   */
+  async createPartitions(tx: Tx, runId: string, provinceCode: string, scoped: boolean, size: number): Promise<PartitionRowRange[]> {
+    const step = Math.max(PARTITION_FLOOR, Math.floor(size));
+    await tx`delete from run_partitions where run_id = ${runId}`;
+    const source = scoped
+      ? tx`select dossier_code as code from run_scope where run_id = ${runId}`
+      : tx`select code from dossiers where province_code = ${provinceCode}`;
+    const bounds = await tx<{ code: string; n: number }[]>`
+      select code, n::int from (
+        select code, row_number() over (order by code) - 1 as rn, count(*) over () as n from (${source}) s
+      ) t where rn % ${step} = 0 order by code`;
+    const total = bounds[0]?.n ?? 0;
+    const partitions: PartitionRowRange[] = bounds.map((b, index) => ({
+      index,
+      fromCode: b.code,
+      toCode: bounds[index + 1]?.code ?? null,
+      dossiers: Math.min(step, total - index * step),
+      doneAt: null,
+    }));
+    if (partitions.length > 0) {
+      await tx`insert into run_partitions ${tx(partitions.map((p) => ({ run_id: runId, index: p.index, from_code: p.fromCode, to_code: p.toCode, dossiers: p.dossiers })))}`;
+    }
+    await tx`update reconciliation_runs set partitions_total = ${partitions.length}, partitions_done = 0, dossiers_compared = ${total} where id = ${runId}`;
+    return partitions;
+  }
+
+  async partitions(runId: string): Promise<PartitionRowRange[]> {
+    return this.sql<PartitionRowRange[]>`
+      select index, from_code as "fromCode", to_code as "toCode", dossiers, done_at as "doneAt"
+      from run_partitions where run_id = ${runId} order by index`;
+  }
+
+  async partition(runId: string, index: number): Promise<PartitionRowRange | null> {
+    const [row] = await this.sql<PartitionRowRange[]>`
+      select index, from_code as "fromCode", to_code as "toCode", dossiers, done_at as "doneAt"
+      from run_partitions where run_id = ${runId} and index = ${index}`;
+    return row ?? null;
+  }
+
+  /**
+   * The dossiers of one partition where the three systems may disagree: a copy missing, statuses
+   * or due dates that differ, a status without canonical meaning, or a commune code no longer in
+   * force. Rows where every system agrees never leave PostgreSQL.
+   */
+  async diffPartition(provinceCode: string, runId: string, scoped: boolean, range: PartitionRowRange): Promise<PartitionRow[]> {
+    const sql = this.sql;
+    const upper = range.toCode === null ? sql`` : sql`and d.code < ${range.toCode}`;
+    const scope = scoped ? sql`and exists (select 1 from run_scope r where r.run_id = ${runId} and r.dossier_code = d.code)` : sql``;
+    const raw = await sql<RawPartitionRow[]>`
+      select d.code, d.commune_code, d.procedure_code, d.received_at, d.due_at, d.finished_at, d.returned_at,
+        p.status as p_status, p.native_status as p_native, p.source_updated_at as p_updated, p.commune_code as p_commune, p.due_at as p_due,
+        s.status as s_status, s.native_status as s_native, s.source_updated_at as s_updated, s.commune_code as s_commune, s.due_at as s_due,
+        n.status as n_status, n.native_status as n_native, n.source_updated_at as n_updated, n.commune_code as n_commune, n.due_at as n_due
+      from dossiers d
+      left join observations p on p.dossier_code = d.code and p.system = 'provincial'
+      left join observations s on s.dossier_code = d.code and s.system = 'specialized'
+      left join observations n on n.dossier_code = d.code and n.system = 'national-portal'
+      where d.province_code = ${provinceCode} and d.code >= ${range.fromCode} ${upper} ${scope}
+        and (p.dossier_code is null or s.dossier_code is null or n.dossier_code is null
+             or p.status is null or p.status is distinct from s.status or p.status is distinct from n.status
+             or abs(extract(epoch from (p.due_at - s.due_at))) > 60
+             or (p.due_at is null) <> (s.due_at is null)
+             or not exists (select 1 from administrative_units u where u.code = p.commune_code)
+             or not exists (select 1 from administrative_units u where u.code = s.commune_code)
+             or not exists (select 1 from administrative_units u where u.code = n.commune_code))`;
+    return raw.map((r) => {
+      const sides: Partial<Record<RunSystem, SideRow>> = {};
+      for (const [system, prefix] of [
+        ['provincial', 'p'],
+        ['specialized', 's'],
+        ['national-portal', 'n'],
+      ] as const) {
+        const native = r[`${prefix}_native`] as string | null;
+        if (native === null) continue;
+        sides[system] = {
+          status: r[`${prefix}_status`] as string | null,
+          nativeStatus: native,
+          updatedAt: r[`${prefix}_updated`] as Date,
+          communeCode: r[`${prefix}_commune`] as string,
+          dueAt: r[`${prefix}_due`] as Date | null,
+        };
+      }
+      return {
+        code: r.code,
+        communeCode: r.commune_code,
+        procedureCode: r.procedure_code,
+        receivedAt: r.received_at,
+        dueAt: r.due_at,
+        finishedAt: r.finished_at,
+        returnedAt: r.returned_at,
+        sides,
+      };
+    });
+  }
+
+  /** Replaces what one partition found and marks it done, in one transaction. */
+  async recordPartition(runId: string, index: number, candidates: readonly CandidateInput[]): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await this.replaceCandidates(tx, runId, index, candidates);
+      await tx`update run_partitions set done_at = coalesce(done_at, now()) where run_id = ${runId} and index = ${index}`;
+      await tx`
+        update reconciliation_runs set partitions_done = (select count(*) from run_partitions where run_id = ${runId} and done_at is not null)
+        where id = ${runId}`;
+    });
+  }
+
+  async replaceCandidates(tx: Tx, runId: string, partition: number, candidates: readonly CandidateInput[]): Promise<void> {
+    await tx`delete from run_candidates where run_id = ${runId} and partition = ${partition}`;
+    for (let i = 0; i < candidates.length; i += 1_000) {
+      const rows = candidates.slice(i, i + 1_000).map((c) => ({
+        run_id: runId,
+        partition,
+        dossier_code: c.dossierCode,
+        class: c.class,
+        commune_code: c.communeCode,
+        procedure_code: c.procedureCode,
+        lagging_systems: c.laggingSystems,
+        leading_system: c.leadingSystem,
+        expected_status: c.expectedStatus,
+        settled_by: c.settledBy,
+        pending_sync: c.pendingSync,
+        observed: c.observed,
+        detail: c.detail,
+        timeliness_before: c.timelinessBefore,
+        timeliness_after: c.timelinessAfter,
+      }));
+      // A dossier found under two classes by two steps keeps the first (duplicates found province-wide).
+      await tx`insert into run_candidates ${tx(rows as never)} on conflict do nothing`;
+    }
+  }
+
+  /**
+   * Dossiers a system holds twice under two national codes: the same unit, procedure, applicant
+   * and receipt instant. Province-wide for FULL runs, the run's scope for incremental ones.
+   */
+  async duplicates(
+    provinceCode: string,
+    runId: string,
+    scoped: boolean,
+  ): Promise<Array<{ system: string; codes: string[]; communeCode: string; procedureCode: string; receivedAt: Date }>> {
+    const sql = this.sql;
+    const scope = scoped
+      ? sql`and exists (select 1 from run_scope r join dossiers d2 on d2.code = r.dossier_code
+              where r.run_id = ${runId} and d2.applicant_personal_id = d.applicant_personal_id)`
+      : sql``;
+    return sql`
+      select o.system, array_agg(o.dossier_code order by o.dossier_code) as codes, d.commune_code as "communeCode",
+             d.procedure_code as "procedureCode", o.received_at as "receivedAt"
+      from observations o join dossiers d on d.code = o.dossier_code
+      where o.province_code = ${provinceCode} and o.received_at is not null and d.applicant_personal_id is not null ${scope}
+      group by o.system, d.commune_code, d.procedure_code, d.applicant_personal_id, o.received_at
+      having count(*) > 1` as never;
+  }
+}
