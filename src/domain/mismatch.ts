@@ -17,6 +17,16 @@ export const MISMATCH_CLASSES = [
   'MISSING_IN_SPECIALIZED',
   /** A system pushed a status that cannot legally follow the one it held: kept as observed, flagged. */
   'ILLEGAL_TRANSITION',
+  /** The one-stop shop holds a dossier the National Public Service Portal, its mirror, lacks. */
+  'MISSING_IN_NATIONAL_PORTAL',
+  /** A copy holds another appointment date (ngày hẹn trả) than the one-stop shop's slip. */
+  'DUE_DATE_DIVERGED',
+  /** A copy reports a commune code the 2025 merger dissolved and the hub cannot map to one commune. */
+  'UNIT_UNMAPPED',
+  /** One system holds the same dossier twice, under two national codes. */
+  'DUPLICATE',
+  /** A copy's own data fails a quality check (checks are defined with their detectors). */
+  'DATA_QUALITY',
 ] as const;
 
 export type MismatchClass = (typeof MISMATCH_CLASSES)[number];
@@ -58,18 +68,23 @@ export function isExpectedInSpecialized(provincialStatus: DossierStatus): boolea
   return provincialStatus !== 'SUBMITTED' && provincialStatus !== 'REJECTED';
 }
 
-function describe(system: SystemId, state: ObservedState): string {
+/** `provincial shows '4' = PROCESSING (4)`: a system's native status and its canonical meaning. */
+export function describeObservation(system: SystemId, state: ObservedState): string {
   const canonical = state.status === null ? 'no canonical status' : `${state.status} (${STATUS_CODE[state.status]})`;
   return `${system} shows '${state.nativeStatus}' = ${canonical}`;
 }
 
-function compareStatuses(
+/**
+ * Compares two systems' statuses for one dossier: null when they agree, STATUS_BEHIND with the
+ * lagging side when one can legally follow the other, STATUS_CONFLICT otherwise.
+ */
+export function compareStatuses(
   firstSystem: SystemId,
   first: ObservedState,
   secondSystem: SystemId,
   second: ObservedState,
 ): MismatchFinding | null {
-  const both = `${describe(firstSystem, first)}, ${describe(secondSystem, second)}`;
+  const both = `${describeObservation(firstSystem, first)}, ${describeObservation(secondSystem, second)}`;
 
   if (first.status === null || second.status === null) {
     if (first.nativeStatus === second.nativeStatus) return null;
@@ -120,7 +135,9 @@ function compareStatuses(
 /**
  * Classifies how the one-stop shop (provincial) and the ministry's software (specialized)
  * disagree about one dossier, or null when they agree. Other systems' observations may be
- * present in the input; the classes for them are added here as they are defined.
+ * present in the input and are ignored. `classifyThreeWay` (three-way-mismatch.ts) adds the
+ * national portal, the authority rules, the sync lag, due dates and commune codes; for the
+ * provincial/specialized status it gives the same class as this function.
  */
 export function classifyDossier(input: DossierObservedStates): MismatchFinding | null {
   const { provincial, specialized } = input.observations;
@@ -132,7 +149,7 @@ export function classifyDossier(input: DossierObservedStates): MismatchFinding |
       laggingSystem: 'provincial',
       leadingSystem: 'specialized',
       ...(specialized.status === null ? {} : { expectedStatus: specialized.status }),
-      detail: `${describe('specialized', specialized)}, but provincial has no record of the dossier`,
+      detail: `${describeObservation('specialized', specialized)}, but provincial has no record of the dossier`,
     };
   }
 
@@ -143,7 +160,7 @@ export function classifyDossier(input: DossierObservedStates): MismatchFinding |
       laggingSystem: 'specialized',
       leadingSystem: 'provincial',
       ...(provincial.status === null ? {} : { expectedStatus: provincial.status }),
-      detail: `${describe('provincial', provincial)}, so the dossier should have reached specialized, which has no record of it`,
+      detail: `${describeObservation('provincial', provincial)}, so the dossier should have reached specialized, which has no record of it`,
     };
   }
 

@@ -21,7 +21,18 @@ function both(provincial: ObservedState, specialized: ObservedState) {
 
 describe('MISMATCH_CLASSES', () => {
   it('lists the classes in their stored spelling, new ones appended', () => {
-    expect(MISMATCH_CLASSES).toEqual(['STATUS_BEHIND', 'STATUS_CONFLICT', 'MISSING_IN_PROVINCIAL', 'MISSING_IN_SPECIALIZED', 'ILLEGAL_TRANSITION']);
+    expect(MISMATCH_CLASSES).toEqual([
+      'STATUS_BEHIND',
+      'STATUS_CONFLICT',
+      'MISSING_IN_PROVINCIAL',
+      'MISSING_IN_SPECIALIZED',
+      'ILLEGAL_TRANSITION',
+      'MISSING_IN_NATIONAL_PORTAL',
+      'DUE_DATE_DIVERGED',
+      'UNIT_UNMAPPED',
+      'DUPLICATE',
+      'DATA_QUALITY',
+    ]);
   });
 });
 
