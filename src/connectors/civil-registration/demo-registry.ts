@@ -1,3 +1,4 @@
+import type { DataQualityField, DataQualityIssueKind } from '../../domain/civil-data-quality.js';
 import type { DemoCommune } from '../demo/demo-communes.js';
 import type { DemoDataset } from '../demo/demo-dataset.js';
 import {
@@ -47,6 +48,23 @@ export interface RegistryDisagreement {
   populationValue: string;
 }
 
+/**
+ * A seeded data-quality drift as a check of the registry against the population database sees
+ * it: what the registry shows and what the database shows for the same person and field.
+ */
+export interface RegistryDataQualityDrift {
+  registrationId: string;
+  dossierCode: string;
+  kind: DataQualityIssueKind;
+  role: DemoEventRole;
+  field: DataQualityField;
+  /** The personal id as the registry names the person (a mistyped one for UNKNOWN_PERSONAL_ID). */
+  personalId: string;
+  registryValue: string;
+  /** Null where the database holds no such citizen (an unknown id) or no death (still alive). */
+  populationValue: string | null;
+}
+
 export interface RegistryGroundTruth {
   registrations: number;
   byKind: Partial<Record<CivilRegistrationKind, number>>;
@@ -54,6 +72,12 @@ export interface RegistryGroundTruth {
   /** Registrations that disagree with the population database on purpose. */
   disagreements: RegistryDisagreement[];
   disagreementRate: number;
+  /**
+   * Every registration a data-quality check must flag, with both values: the disagreements
+   * above plus the mistyped birth dates, at most one per registration.
+   */
+  dataQuality: RegistryDataQualityDrift[];
+  dataQualityByKind: Partial<Record<DataQualityIssueKind, number>>;
 }
 
 export interface DemoRegistry {
@@ -84,6 +108,7 @@ export function buildDemoRegistry(dataset: DemoDataset, population: DemoPopulati
   const registerNumbers = registerNumbering(population.events);
   const entries: DemoRegistryEntry[] = [];
   const disagreements: RegistryDisagreement[] = [];
+  const dataQuality: RegistryDataQualityDrift[] = [];
   const byKind: RegistryGroundTruth['byKind'] = {};
   const byStatus: RegistryGroundTruth['byStatus'] = {};
 
@@ -105,7 +130,11 @@ export function buildDemoRegistry(dataset: DemoDataset, population: DemoPopulati
     const status = STATUS_BY_OUTCOME[event.outcome];
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (event.disagreement) disagreements.push({ registrationId: id, ...event.disagreement });
+    const drift = dataQualityDrift(event, id);
+    if (drift) dataQuality.push(drift);
   }
+  const dataQualityByKind: RegistryGroundTruth['dataQualityByKind'] = {};
+  for (const drift of dataQuality) dataQualityByKind[drift.kind] = (dataQualityByKind[drift.kind] ?? 0) + 1;
   return {
     entries,
     groundTruth: {
@@ -114,12 +143,39 @@ export function buildDemoRegistry(dataset: DemoDataset, population: DemoPopulati
       byStatus,
       disagreements,
       disagreementRate: entries.length === 0 ? 0 : disagreements.length / entries.length,
+      dataQuality,
+      dataQualityByKind,
     },
   };
 }
 
-/** The person as the registrar typed them: a wrong id or another spelling where the event disagrees. */
+/** The drift of a registration in the terms of a data-quality check, or null when it has none. */
+function dataQualityDrift(event: DemoCivilEvent, registrationId: string): RegistryDataQualityDrift | null {
+  const base = { registrationId, dossierCode: event.dossierCode };
+  const disagreement = event.disagreement;
+  if (disagreement) {
+    const { role, personalId, registryValue, populationValue } = disagreement;
+    switch (disagreement.kind) {
+      case 'UNKNOWN_PERSONAL_ID':
+        return { ...base, kind: 'UNKNOWN_PERSONAL_ID', role, field: 'personalId', personalId: registryValue, registryValue, populationValue: null };
+      case 'NAME_MISMATCH':
+        return { ...base, kind: 'NAME_DIFFERS', role, field: 'fullName', personalId, registryValue, populationValue };
+      case 'DEATH_NOT_IN_POPULATION':
+        return { ...base, kind: 'DEATH_NOT_RECORDED', role, field: 'deathDate', personalId, registryValue, populationValue: null };
+    }
+  }
+  const drift = event.birthDateDrift;
+  if (drift) {
+    const { role, personalId, registryValue, populationValue } = drift;
+    return { ...base, kind: 'BIRTH_DATE_DIFFERS', role, field: 'birthDate', personalId, registryValue, populationValue };
+  }
+  return null;
+}
+
+/** The person as the registrar typed them: a wrong id, another spelling or another birth date where the event drifts. */
 function asRegistryHasIt(event: DemoCivilEvent, person: DemoEventPerson): DemoEventPerson {
+  const drift = event.birthDateDrift;
+  if (drift && drift.role === person.role && drift.personalId === person.personalId) return { ...person, birthDate: drift.registryValue };
   const disagreement = event.disagreement;
   if (!disagreement || disagreement.role !== person.role || disagreement.personalId !== person.personalId) return person;
   switch (disagreement.kind) {

@@ -28,7 +28,8 @@ export interface CivilRegistrationSimulator {
  * - `GET  /api/hotich/dangky/{id}` — one registration; 404 with status 0 when unknown.
  * - `GET  /api/hotich/suckhoe` — health.
  * Refusals answer HTTP 400 with status 0. Admin: `GET /__admin/ground-truth` (registrations by
- * kind and status, and the ~3% that disagree with the population database).
+ * kind and status, the ~3% that disagree with the population database, and `dataQuality`: those
+ * plus ~1% with a mistyped birth date, as a data-quality check should report them).
  */
 export function createCivilRegistrationSimulator(options: CivilRegistrationSimulatorOptions): CivilRegistrationSimulator {
   const population = options.population ?? buildDemoPopulation(options.dataset, { seed: options.seed });

@@ -124,6 +124,22 @@ export interface DemoDisagreement {
   populationValue: string;
 }
 
+/**
+ * A birth date the registrar typed a few days off: the population database keeps the true one.
+ * Kept apart from {@link DemoDisagreement} (one per registration, 3%) so those stay as they were;
+ * a registration has at most one of either.
+ */
+export interface DemoBirthDateDrift {
+  dossierCode: string;
+  role: DemoEventRole;
+  /** The person's id, the same on both sides. */
+  personalId: string;
+  /** `yyyy-MM-dd` as the civil registry shows it. */
+  registryValue: string;
+  /** `yyyy-MM-dd` as the population database shows it. */
+  populationValue: string;
+}
+
 /** A birth, death or marriage registration behind a civil-status dossier. */
 export interface DemoCivilEvent {
   kind: DemoCivilEventKind;
@@ -144,6 +160,7 @@ export interface DemoCivilEvent {
   issuedPersonalId: string | null;
   death: DemoDeath | null;
   disagreement: DemoDisagreement | null;
+  birthDateDrift: DemoBirthDateDrift | null;
 }
 
 export interface DemoPopulation {
@@ -154,6 +171,8 @@ export interface DemoPopulation {
   /** In dossier order. */
   events: readonly DemoCivilEvent[];
   disagreements: readonly DemoDisagreement[];
+  /** In dossier order. */
+  birthDateDrifts: readonly DemoBirthDateDrift[];
 }
 
 export interface DemoPopulationOptions {
@@ -161,6 +180,8 @@ export interface DemoPopulationOptions {
   seed?: number;
   /** Share of registrations that disagree with the population database (default 3%). */
   disagreementRate?: number;
+  /** Share of registrations whose registry shows a birth date the database does not (default 1%). */
+  birthDateDriftRate?: number;
 }
 
 /** Procedures whose dossiers are registrations, with the event they record. */
@@ -192,6 +213,9 @@ const OUTCOME_BY_STATUS: Readonly<Record<DossierStatus, DemoRegistrationOutcome 
 };
 
 const DEFAULT_DISAGREEMENT_RATE = 0.03;
+const DEFAULT_BIRTH_DATE_DRIFT_RATE = 0.01;
+/** Largest number of days a mistyped birth date is off by. */
+const BIRTH_DATE_DRIFT_MAX_DAYS = 9;
 /** Share of the disagreements that are deaths the population database has not recorded. */
 const DEATH_NOT_RECORDED_SHARE = 0.25;
 /** Oldest age at which an applicant registering a birth is a parent rather than a grandparent. */
@@ -231,11 +255,14 @@ export function buildDemoPopulation(dataset: DemoDataset, options: DemoPopulatio
   const seed = options.seed ?? dataset.seed;
   const rate = options.disagreementRate ?? DEFAULT_DISAGREEMENT_RATE;
   if (!(rate >= 0 && rate <= 1)) throw new RangeError('disagreementRate must be between 0 and 1');
+  const birthDateRate = options.birthDateDriftRate ?? DEFAULT_BIRTH_DATE_DRIFT_RATE;
+  if (!(birthDateRate >= 0 && birthDateRate <= 1)) throw new RangeError('birthDateDriftRate must be between 0 and 1');
   const builder = new PopulationBuilder(dataset, seed);
   builder.addApplicants();
   builder.marryApplicantsBeforeTheWindow();
   builder.deriveEvents();
   const disagreements = builder.pickDisagreements(rate);
+  const birthDateDrifts = builder.pickBirthDateDrifts(birthDateRate, seed);
   builder.recordDeathsAndWidowhood();
   const people = builder.people();
   return {
@@ -244,6 +271,7 @@ export function buildDemoPopulation(dataset: DemoDataset, options: DemoPopulatio
     byId: new Map(people.map((person) => [person.personalId, person])),
     events: builder.events,
     disagreements,
+    birthDateDrifts,
   };
 }
 
@@ -335,6 +363,7 @@ class PopulationBuilder {
         outcome,
         ...timing,
         disagreement: null,
+        birthDateDrift: null,
       };
       switch (procedure.kind) {
         case 'BIRTH':
@@ -402,6 +431,37 @@ class PopulationBuilder {
       picked.push(event.disagreement);
     }
     return picked;
+  }
+
+  /**
+   * Picks `rate` of the registrations without a disagreement to show one person's birth date a
+   * few days off, in the same year (the id encodes the year, so a typo there would also be a
+   * wrong id). Drawn from a random stream of its own, so adding these left every person, event
+   * and disagreement of a seed as it was.
+   */
+  pickBirthDateDrifts(rate: number, seed: number): DemoBirthDateDrift[] {
+    const random = seededRandom(seed ^ 0x0b1d_da7e);
+    const target = Math.round(this.events.length * rate);
+    const candidates = this.events.filter((event) => event.disagreement === null && this.datedWithId(event).length > 0);
+    for (let index = candidates.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(random() * (index + 1));
+      [candidates[index], candidates[other]] = [candidates[other] as DemoCivilEvent, candidates[index] as DemoCivilEvent];
+    }
+    const picked = new Set<DemoCivilEvent>();
+    for (const event of candidates.slice(0, target)) {
+      const person = pickOne(this.datedWithId(event), random);
+      const populationValue = person.birthDate as string;
+      event.birthDateDrift = {
+        dossierCode: event.dossierCode,
+        role: person.role,
+        personalId: person.personalId as string,
+        registryValue: mistypedDate(populationValue, intBetween(1, BIRTH_DATE_DRIFT_MAX_DAYS, random)),
+        populationValue,
+      };
+      picked.add(event);
+    }
+    // In dossier order, like the disagreements' events.
+    return this.events.filter((event) => picked.has(event)).map((event) => event.birthDateDrift as DemoBirthDateDrift);
   }
 
   /** Registered deaths reach the database (except the ones picked not to); survivors are widowed. */
@@ -717,6 +777,11 @@ class PopulationBuilder {
     );
   }
 
+  /** People on the registration whose birth date the registry shows next to their id. */
+  private datedWithId(event: DemoCivilEvent): DemoEventPerson[] {
+    return event.people.filter((person) => person.personalId !== null && person.birthDate !== null && person.role !== 'DECLARANT');
+  }
+
   /** A well-formed id of the same prefix, sex and birth year that nobody holds: a typo in the serial. */
   private mistypedId(personalId: string): string {
     for (;;) {
@@ -954,6 +1019,16 @@ const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 /** The Vietnamese calendar date of an instant, `yyyy-MM-dd`. */
 function isoDate(ms: number): string {
   return new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * `iso` moved `days` earlier, or later where earlier would leave its year: a real calendar day
+ * of the same year that differs from `iso`.
+ */
+function mistypedDate(iso: string, days: number): string {
+  const ms = Date.parse(`${iso}T00:00:00Z`);
+  const earlier = new Date(ms - days * DAY_MS).toISOString().slice(0, 10);
+  return earlier.slice(0, 4) === iso.slice(0, 4) ? earlier : new Date(ms + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The Vietnamese calendar year of an instant. */
