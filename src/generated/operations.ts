@@ -235,6 +235,7 @@ export type InboundEventStatus =
 
 /** Why citizen data is read; recorded with every read. */
 export type LookupPurpose =
+  | 'CHECK_DATA_QUALITY'
   | 'PROCESS_DOSSIER'
   | 'RECEIVE_APPLICATION'
   | 'REGISTER_CIVIL_EVENT'

@@ -10,6 +10,8 @@ export enum LookupPurpose {
   VERIFY_IDENTITY = 'VERIFY_IDENTITY',
   PROCESS_DOSSIER = 'PROCESS_DOSSIER',
   REGISTER_CIVIL_EVENT = 'REGISTER_CIVIL_EVENT',
+  /** Comparing civil registrations with the population database (the reconciliation's data-quality check). */
+  CHECK_DATA_QUALITY = 'CHECK_DATA_QUALITY',
 }
 
 registerEnumType(LookupPurpose, {

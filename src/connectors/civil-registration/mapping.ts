@@ -66,6 +66,27 @@ export const CODE_BY_TYPE: Readonly<Record<CivilRegistrationType, string>> = {
   PARENT_RECOGNITION: '4',
 };
 
+/**
+ * The administrative procedure (mã TTHC, VIETNAM-EGOV.md §4) a registration is an instance of,
+ * by what it records and how. The registry's records do not carry the code; findings and reports
+ * are kept by procedure, so it is derived here. Parent recognition exists only with a birth.
+ */
+export const PROCEDURE_BY_KIND_AND_TYPE: Readonly<Record<Exclude<CivilRegistrationKind, 'OTHER'>, Partial<Record<CivilRegistrationType, string>>>> = {
+  BIRTH: { STANDARD: '1.001193', PARENT_RECOGNITION: '1.000689', MOBILE: '1.003583', RE_REGISTRATION: '1.004884' },
+  DEATH: { STANDARD: '1.000656', MOBILE: '1.000419', RE_REGISTRATION: '1.005461' },
+  MARRIAGE: { STANDARD: '1.000894', MOBILE: '1.000593', RE_REGISTRATION: '1.004746' },
+};
+
+/**
+ * The procedure code of a registration; an unknown variant counts as the kind's ordinary
+ * procedure, and a record of a module the hub does not model has none (null).
+ */
+export function procedureCodeOf(kind: CivilRegistrationKind, type: CivilRegistrationType | null): string | null {
+  if (kind === 'OTHER') return null;
+  const byType = PROCEDURE_BY_KIND_AND_TYPE[kind];
+  return (type === null ? undefined : byType[type]) ?? byType.STANDARD ?? null;
+}
+
 export const SEX_BY_CODE: Readonly<Record<'1' | '2', Sex>> = { '1': 'MALE', '2': 'FEMALE' };
 export const SEX_CODE: Readonly<Record<Sex, '1' | '2'>> = { MALE: '1', FEMALE: '2' };
 
