@@ -85,6 +85,7 @@ ALTER TABLE "reconciliation_runs" ADD COLUMN "mode" text DEFAULT 'FULL' NOT NULL
 ALTER TABLE "reconciliation_runs" ADD COLUMN "dry_run" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "reconciliation_runs" ADD COLUMN "rules_version" text;--> statement-breakpoint
 ALTER TABLE "reconciliation_runs" ADD COLUMN "phase" text DEFAULT 'PULLING' NOT NULL;--> statement-breakpoint
+ALTER TABLE "reconciliation_runs" ADD COLUMN "since" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "reconciliation_runs" ADD COLUMN "tolerance_seconds" integer DEFAULT 900 NOT NULL;--> statement-breakpoint
 ALTER TABLE "reconciliation_runs" ADD COLUMN "partitions_total" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "reconciliation_runs" ADD COLUMN "partitions_done" integer DEFAULT 0 NOT NULL;--> statement-breakpoint

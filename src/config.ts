@@ -49,8 +49,14 @@ export const configSchema = z.object({
     .default('96,51')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^\d{2}$/, 'province codes are two digits'))),
-  /** Interval of the per-province reconciliation schedule, in seconds. */
+  /** Default interval of each province's incremental reconciliation, in seconds (changeable in GraphQL). */
   RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(5).default(300),
+  /** Default cron (Asia/Ho_Chi_Minh) of each province's full reconciliation: nightly at 02:00. */
+  RECONCILE_FULL_CRON: z.string().default('0 2 * * *'),
+  /** Default cron of each province's civil-registration data-quality run. */
+  RECONCILE_DATA_QUALITY_CRON: z.string().default('30 2 * * *'),
+  /** Runs that may still find a mismatch after its corrections were applied before it is escalated. */
+  RECONCILE_MAX_FAILED_VERIFICATIONS: z.coerce.number().int().min(1).max(20).default(3),
   /** Interval of the per-province pull of both document systems' change feeds, in seconds. */
   DOCUMENT_SYNC_EVERY_SECONDS: z.coerce.number().int().min(5).default(60),
   /** Time limit of one call to an agency system, in milliseconds. */

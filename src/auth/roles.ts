@@ -12,6 +12,8 @@ export const SCOPES = [
   'population:lookup',
   'reconciliation:read',
   'reconciliation:request',
+  /** Settle mismatches (waive, escalate, confirm resolved) and change reconciliation schedules. */
+  'reconciliation:resolve',
   'audit:read',
   /** "Who read my data": the access log of one personal id, for a citizen portal. */
   'access-log:read',
@@ -23,9 +25,9 @@ export type Scope = (typeof SCOPES)[number];
 
 export const ROLES = {
   COMMUNE_OFFICER: ['dossiers:read', 'documents:read'],
-  PROVINCE_OFFICER: ['dossiers:read', 'documents:read', 'reconciliation:read', 'reconciliation:request', 'systems:read'],
+  PROVINCE_OFFICER: ['dossiers:read', 'documents:read', 'reconciliation:read', 'reconciliation:request', 'reconciliation:resolve', 'systems:read'],
   AUDITOR: ['reconciliation:read', 'audit:read', 'access-log:read', 'systems:read', 'ingest:read'],
-  OPERATOR: ['systems:read', 'ingest:read', 'reconciliation:read', 'reconciliation:request'],
+  OPERATOR: ['systems:read', 'ingest:read', 'reconciliation:read', 'reconciliation:request', 'reconciliation:resolve'],
   CITIZEN_PORTAL: ['access-log:read'],
 } as const satisfies Record<string, readonly Scope[]>;
 

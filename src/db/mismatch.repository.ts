@@ -10,13 +10,18 @@ export interface MismatchQuery {
   provinces?: readonly string[] | undefined;
   communeCode?: string | null | undefined;
   classes?: readonly string[] | null | undefined;
-  state?: 'OPEN' | 'RESOLVED' | null | undefined;
+  state?: MismatchRow['state'] | null | undefined;
   dossierCode?: string | null | undefined;
   runId?: string | null | undefined;
 }
 
 export class MismatchRepository {
   constructor(private readonly db: Database) {}
+
+  async byId(id: string): Promise<MismatchRow | null> {
+    const [row] = await this.db.select().from(mismatches).where(eq(mismatches.id, id));
+    return row ?? null;
+  }
 
   /** A page ordered by id (keyset pagination). */
   async page(query: MismatchQuery, after: string | null, limit: number): Promise<MismatchRow[]> {

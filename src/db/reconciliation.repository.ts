@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { Tx } from './client.js';
-import type { RunSourceRecord, RunStatus } from './schema.js';
+import type { RunKind, RunMode, RunPhase, RunSourceRecord, RunStatus } from './schema.js';
 
 /** SCHEDULE and REQUEST runs cover a province; PUSH runs the dossiers a push just changed. */
 export type RunTrigger = 'SCHEDULE' | 'REQUEST' | 'PUSH';
@@ -10,6 +10,16 @@ export interface RunRow {
   jobId: string;
   provinceCode: string;
   trigger: RunTrigger;
+  kind: RunKind;
+  mode: RunMode;
+  dryRun: boolean;
+  rulesVersion: string | null;
+  since: Date | null;
+  toleranceSeconds: number;
+  phase: RunPhase;
+  partitionsTotal: number;
+  partitionsDone: number;
+  totals: Record<string, unknown>;
   status: RunStatus;
   requestedBy: string | null;
   createdAt: Date;
@@ -43,7 +53,9 @@ export interface FindingInput {
   detail: string;
 }
 
-const RUN_COLUMNS = `id, job_id as "jobId", province_code as "provinceCode", trigger, status,
+const RUN_COLUMNS = `id, job_id as "jobId", province_code as "provinceCode", trigger, status, kind, mode,
+  dry_run as "dryRun", rules_version as "rulesVersion", since, tolerance_seconds as "toleranceSeconds", phase,
+  partitions_total as "partitionsTotal", partitions_done as "partitionsDone", totals,
   requested_by as "requestedBy", created_at as "createdAt", started_at as "startedAt",
   finished_at as "finishedAt", dossiers_compared as "dossiersCompared", mismatch_count as "mismatchCount",
   counts_by_class as "countsByClass", sources, failure_reason as "failureReason"`;
@@ -51,12 +63,34 @@ const RUN_COLUMNS = `id, job_id as "jobId", province_code as "provinceCode", tri
 export class ReconciliationRepository {
   constructor(private readonly sql: Sql) {}
 
-  async createRun(input: { jobId: string; provinceCode: string; trigger: RunTrigger; requestedBy: string | null }): Promise<RunRow> {
+  async createRun(input: {
+    jobId: string;
+    provinceCode: string;
+    trigger: RunTrigger;
+    requestedBy: string | null;
+    kind?: RunKind;
+    mode?: RunMode;
+    dryRun?: boolean;
+    since?: Date | null;
+    toleranceSeconds?: number;
+  }): Promise<RunRow> {
+    const mode = input.mode ?? (input.trigger === 'PUSH' ? 'DOSSIERS' : 'FULL');
     const [row] = await this.sql.unsafe<RunRow[]>(
-      `insert into reconciliation_runs (job_id, province_code, trigger, requested_by) values ($1, $2, $3, $4)
+      `insert into reconciliation_runs (job_id, province_code, trigger, requested_by, kind, mode, dry_run, since, tolerance_seconds)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (job_id) do update set job_id = excluded.job_id
        returning ${RUN_COLUMNS}`,
-      [input.jobId, input.provinceCode, input.trigger, input.requestedBy],
+      [
+        input.jobId,
+        input.provinceCode,
+        input.trigger,
+        input.requestedBy,
+        input.kind ?? 'DOSSIERS',
+        mode,
+        input.dryRun ?? false,
+        input.since ?? null,
+        input.toleranceSeconds ?? 900,
+      ] as never[],
     );
     if (!row) throw new Error('insert into reconciliation_runs returned no row');
     return row;

@@ -72,7 +72,7 @@ export class RunPipelineRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Saves a source's progress in the transaction that stored its page. */
-  async saveSourceProgress(tx: Tx, runId: string, sources: readonly RunSourceRecord[]): Promise<void> {
+  async saveSourceProgress(tx: Tx | Sql, runId: string, sources: readonly RunSourceRecord[]): Promise<void> {
     await tx`update reconciliation_runs set sources = ${tx.json(sources as never)} where id = ${runId}`;
   }
 

@@ -130,6 +130,8 @@ export interface RunSourceRecord {
   cursorTo: string | null;
   read: number;
   error: { code: string; message: string } | null;
+  /** False while a run's read of the system is under way (a restarted run resumes it). */
+  complete?: boolean;
 }
 
 /** What a run compares: the dossier systems, or civil registrations against the population database. */
@@ -163,6 +165,8 @@ export const reconciliationRuns = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
+    /** An incremental run asked to cover changes since this instant instead of its last watermark. */
+    since: ts('since'),
     /** Differences younger than this were reported as pending sync, not as mismatches. */
     toleranceSeconds: integer('tolerance_seconds').notNull().default(900),
     partitionsTotal: integer('partitions_total').notNull().default(0),

@@ -1,13 +1,13 @@
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { DossierReconcileRequestRepository } from '../db/dossier-reconcile-request.repository.js';
-import type { ReconciliationService } from '../services/reconciliation.service.js';
+import type { DossierReconciler } from '../services/reconcile-coordinator.js';
 import { defineJob } from './job-definition.js';
 import { RECONCILIATION_QUEUE } from './reconcile-province.job.js';
 
 export interface ReconcileDossiersDeps {
   requests: DossierReconcileRequestRepository;
-  reconciliation: ReconciliationService;
+  reconciliation: DossierReconciler;
 }
 
 /** Dossiers reconciled by one run at most; more wait for the next. */

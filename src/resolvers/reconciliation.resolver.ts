@@ -15,10 +15,18 @@ import {
   requirePageSize,
   requireProvinceCode,
 } from '../schema/arguments.js';
-import { badUserInput, queueUnavailable } from '../schema/errors.js';
+import { badUserInput, mismatchAlreadyResolved, notFound, queueUnavailable } from '../schema/errors.js';
 import { MismatchFilter } from '../schema/mismatch-filter.input.js';
-import { Mismatch, MismatchConnection, MismatchState } from '../schema/mismatch.type.js';
-import { ReconciliationRun, RunStatusEnum, type RunTrigger } from '../schema/reconciliation-run.type.js';
+import { Correction, Mismatch, MismatchConnection, MismatchResolution, MismatchState } from '../schema/mismatch.type.js';
+import {
+  ReconciliationRun,
+  RequestedRunMode,
+  RunReport,
+  RunStatusEnum,
+  type RunTotals,
+  type RunTrigger,
+} from '../schema/reconciliation-run.type.js';
+import type { RunTotals as RunTotalsRecord } from '../services/run-report.js';
 import { connectionOf } from '../schema/connection.js';
 
 const MAX_PAGE = 200;
@@ -62,16 +70,52 @@ export class ReconciliationResolver {
     return mismatchConnection(ctx, { runId: run.id }, first, after);
   }
 
+  @FieldResolver(() => [RunReport])
+  async reports(@Root() run: ReconciliationRun, @Ctx() ctx: RequestContext): Promise<RunReport[]> {
+    const rows = await ctx.services.reconciliation.reports(run.id);
+    return rows.map((r) => ({ ...r, path: `/reports/${run.id}.${r.format}` }));
+  }
+
   @Authorized('reconciliation:request')
   @Mutation(() => ReconciliationRun, { description: 'Queues a reconciliation run of one province now.' })
-  async requestReconciliation(@Ctx() ctx: RequestContext, @Arg('provinceCode', () => String) provinceCode: string): Promise<ReconciliationRun> {
+  async requestReconciliation(
+    @Ctx() ctx: RequestContext,
+    @Arg('provinceCode', () => String) provinceCode: string,
+    @Arg('mode', () => RequestedRunMode, { nullable: true, description: 'Default FULL.' }) mode?: RequestedRunMode | null,
+    @Arg('dryRun', () => Boolean, { nullable: true, description: 'Compute and report corrections without sending any.' }) dryRun?: boolean | null,
+    @Arg('since', () => Date, { nullable: true, description: 'INCREMENTAL only: cover changes since this instant instead of the last watermark.' })
+    since?: Date | null,
+    @Arg('toleranceSeconds', () => Int, { nullable: true, description: 'Differences younger than this are pending sync (default 900).' })
+    toleranceSeconds?: number | null,
+  ): Promise<ReconciliationRun> {
     const province = requireProvinceCode(provinceCode);
     const scope = unitScopeOf(ctx.principal);
     if (!scope.all && !scope.provinces.includes(province)) throw forbidden(`province ${province} is outside your units`);
-    const outcome = await ctx.services.reconciliation.request(province, ctx.principal.subject);
+    if (toleranceSeconds !== null && toleranceSeconds !== undefined && (toleranceSeconds < 0 || toleranceSeconds > 86_400)) {
+      throw badUserInput('toleranceSeconds must be between 0 and 86400', 'toleranceSeconds');
+    }
+    const outcome = await ctx.services.reconciliation.request(
+      province,
+      ctx.principal.subject,
+      {
+        mode: mode ?? 'FULL',
+        dryRun: dryRun ?? false,
+        since: since ?? null,
+        ...(toleranceSeconds !== null && toleranceSeconds !== undefined ? { toleranceSeconds } : {}),
+      },
+      ctx.now,
+    );
     if (!outcome.ok) {
-      if (outcome.error.code === 'UNKNOWN_PROVINCE') throw badUserInput(outcome.error.message, 'provinceCode');
-      throw queueUnavailable(outcome.error.message);
+      switch (outcome.error.code) {
+        case 'UNKNOWN_PROVINCE':
+          throw badUserInput(outcome.error.message, 'provinceCode', 'UNKNOWN_PROVINCE');
+        case 'FUTURE_WATERMARK':
+          throw badUserInput(outcome.error.message, 'since', 'FUTURE_WATERMARK');
+        case 'INVALID_SCOPE':
+          throw badUserInput(outcome.error.message, 'mode', 'INVALID_SCOPE');
+        case 'QUEUE_UNAVAILABLE':
+          throw queueUnavailable(outcome.error.message);
+      }
     }
     return toRun(outcome.run);
   }
@@ -98,6 +142,42 @@ export class MismatchResolver {
       provinces: provincesOf(ctx),
     };
     return mismatchConnection(ctx, query, first, after);
+  }
+}
+
+@Resolver(() => Mismatch)
+export class MismatchLifecycleResolver {
+  @FieldResolver(() => [Correction], { description: 'Corrections sent, planned or failed for this mismatch, oldest first.' })
+  async corrections(@Root() mismatch: Mismatch, @Ctx() ctx: RequestContext): Promise<Correction[]> {
+    const rows = await ctx.services.reconciliation.corrections([mismatch.id]);
+    return rows.map((r) => ({ ...r, status: r.status !== null && isDossierStatus(r.status) ? r.status : null }));
+  }
+
+  @Authorized('reconciliation:resolve')
+  @Mutation(() => Mismatch, { description: 'A person settles a mismatch: WAIVED or ESCALATED with a note, or RESOLVED by hand. Recorded in the audit trail.' })
+  async resolveMismatch(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('resolution', () => MismatchResolution) resolution: MismatchResolution,
+    @Arg('note', () => String, { description: 'Why (5 to 2,000 characters); shown in the mismatch and the audit trail.' }) note: string,
+  ): Promise<Mismatch> {
+    const mismatchId = requireRunId(id);
+    const trimmed = note.trim();
+    if (trimmed.length < 5 || trimmed.length > 2_000) throw badUserInput('note must be 5 to 2,000 characters', 'note');
+    const existing = await ctx.services.reconciliation.mismatch(mismatchId);
+    if (!existing) throw notFound(`no mismatch has id ${mismatchId}`);
+    const provinces = provincesOf(ctx);
+    if (provinces && !provinces.includes(existing.provinceCode)) throw forbidden(`this mismatch is in province ${existing.provinceCode}, outside your units`);
+    const outcome = await ctx.services.reconciliation.resolveMismatch(mismatchId, resolution, trimmed, {
+      subject: ctx.principal.subject,
+      unit: unitScopeOf(ctx.principal).provinces[0] ?? null,
+      requestId: ctx.requestId,
+    });
+    if (!outcome.ok) {
+      if (outcome.error.code === 'NOT_FOUND') throw notFound(outcome.error.message);
+      throw mismatchAlreadyResolved(outcome.error.message);
+    }
+    return toMismatch(outcome.mismatch, ctx.now);
   }
 }
 
@@ -163,6 +243,37 @@ export function toRun(row: RunRow): ReconciliationRun {
       errorMessage: s.error?.message ?? null,
     })),
     failureReason: row.failureReason,
+    kind: row.kind,
+    mode: row.mode,
+    dryRun: row.dryRun,
+    rulesVersion: row.rulesVersion,
+    phase: row.phase,
+    since: row.since,
+    toleranceSeconds: row.toleranceSeconds,
+    partitionsTotal: row.partitionsTotal,
+    partitionsDone: row.partitionsDone,
+    totals: row.phase === 'DONE' && Object.keys(row.totals).length > 0 ? toTotals(row.totals as unknown as RunTotalsRecord) : null,
+    reports: [],
+  };
+}
+
+function keyCounts(record: Record<string, number> | undefined): Array<{ key: string; count: number }> {
+  return Object.entries(record ?? {})
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+}
+
+function toTotals(totals: RunTotalsRecord): RunTotals {
+  return {
+    pendingSync: totals.pendingSync,
+    pendingByClass: keyCounts(totals.pendingByClass),
+    byCommune: keyCounts(totals.byCommune),
+    byProcedure: keyCounts(totals.byProcedure),
+    timelinessChanges: Object.entries(totals.timelinessChanges ?? {}).map(([key, count]) => {
+      const [from = '', to = ''] = key.split('→');
+      return { from, to, count };
+    }),
+    corrections: keyCounts(totals.corrections),
   };
 }
 
@@ -176,14 +287,23 @@ function toMismatch(row: MismatchRow, now: Date): Mismatch {
     procedureCode: row.procedureCode,
     class: row.class as MismatchClass,
     state: row.state as MismatchState,
+    ownerUnit: row.ownerUnit,
     laggingSystem: row.laggingSystem,
+    laggingSystems: row.laggingSystems,
+    settledBy: row.settledBy,
+    failedVerifications: row.failedVerifications,
+    resolvedBy: row.resolvedBy,
+    resolutionNote: row.resolutionNote,
     leadingSystem: row.leadingSystem,
     expectedStatus: row.expectedStatus !== null && isDossierStatus(row.expectedStatus) ? row.expectedStatus : null,
-    observed: Object.entries(row.observed).map(([system, v]) => ({
+    // DATA_QUALITY values are citizens' names, ids and dates: read them through the audited citizen lookup.
+    observed: Object.entries(row.class === 'DATA_QUALITY' ? {} : (row.observed as Record<string, Record<string, unknown>>)).map(([system, v]) => ({
       system,
-      status: v.status !== null && isDossierStatus(v.status) ? v.status : null,
-      nativeStatus: v.nativeStatus,
-      updatedAt: new Date(v.updatedAt),
+      status: typeof v.status === 'string' && isDossierStatus(v.status) ? v.status : null,
+      nativeStatus: typeof v.nativeStatus === 'string' ? v.nativeStatus : null,
+      updatedAt: typeof v.updatedAt === 'string' ? new Date(v.updatedAt) : null,
+      communeCode: typeof v.communeCode === 'string' ? v.communeCode : null,
+      dueAt: typeof v.dueAt === 'string' ? new Date(v.dueAt) : null,
     })),
     detail: row.detail,
     firstSeenAt: row.firstSeenAt,

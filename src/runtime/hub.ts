@@ -9,7 +9,6 @@ import { DossierRepository } from '../db/dossier.repository.js';
 import { MismatchRepository } from '../db/mismatch.repository.js';
 import { ObservationRepository } from '../db/observation.repository.js';
 import { SyncCursorRepository } from '../db/sync-cursor.repository.js';
-import { ReconciliationRepository } from '../db/reconciliation.repository.js';
 import { AuditRepository } from '../db/audit.repository.js';
 import { CitizenLookupService } from '../services/citizen-lookup.service.js';
 import { SystemStatusService } from '../services/system-status.service.js';
@@ -22,11 +21,9 @@ import { demoTokens } from '../auth/demo-tokens.js';
 import { isDemoMode, resolveJwtSecret } from '../auth/jwt-secret.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import { loadPersistedOperations } from '../http/persisted-operations.js';
-import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
 import { createIngestRuntime, startDemoPushes, withDemoPushSecret } from './ingest.js';
 import { createHttpServer, type HubHttpServer } from '../http/server.js';
 import { createQueueEngine, type QueueEngine, type QueueEngineKind } from '../jobs/queue-engine.js';
-import { RECONCILIATION_QUEUE, reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
 import { upsertProvinceSchedules } from '../jobs/schedules.js';
 import { startWorkers } from '../jobs/workers.js';
 import { buildHubSchema } from '../schema/build-schema.js';
@@ -34,7 +31,9 @@ import { AdministrativeUnitService } from '../services/administrative-unit.servi
 import { DossierQueryService } from '../services/dossier-query.service.js';
 import { DossierSyncService } from '../services/dossier-sync.service.js';
 import { ReconciliationRequestService } from '../services/reconciliation-request.service.js';
-import { ReconciliationService } from '../services/reconciliation.service.js';
+import { createReconciliationRuntime, type ReconciledSystems } from './reconciliation.js';
+import { CivilDataQualityService } from '../services/civil-data-quality.service.js';
+import { DataQualityRunService } from '../services/data-quality-run.service.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startLocalRedis, type RunningRedis } from './local-redis.js';
 
@@ -117,11 +116,27 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
 
     // 4. Services
     const unitsRepo = new AdministrativeUnitRepository(db.db);
-    const runs = new ReconciliationRepository(db.sql);
     const units = new AdministrativeUnitService(unitsRepo);
-    const reconciliationQueue: Queue = engine.queue(RECONCILIATION_QUEUE);
     const dossierSync = new DossierSyncService(db.sql, new ObservationRepository(), new SyncCursorRepository(db.sql), logger);
-    const reconciliation = new ReconciliationService(db.sql, runs, dossierSync, { provincial, specialized }, logger, new DossierFlagRepository(db.sql));
+    const reconciledSystems: ReconciledSystems = { provincial, specialized, 'national-portal': agencies.connectors.nationalPortal };
+    const rec = await createReconciliationRuntime({
+      config,
+      sql: db.sql,
+      engine,
+      sync: dossierSync,
+      systems: reconciledSystems,
+      dataQuality: (runRepo, pipeline) =>
+        new DataQualityRunService(
+          db.sql,
+          runRepo,
+          pipeline,
+          new SyncCursorRepository(db.sql),
+          new CivilDataQualityService(agencies.connectors.civilRegistration, agencies.connectors.population, new AuditRepository(db.sql), logger),
+        ),
+      logger,
+    });
+    const { runs, reconciliationQueue } = rec;
+    const reconciliation = rec.reconciler;
     // Pushes: /ingest, push mutations, inbox/outbox relay, apply workers, sequence gaps.
     const ingestConfig = withDemoPushSecret(config, agencies.provincialSimulator);
     const ingest = createIngestRuntime({ config: ingestConfig, sql: db.sql, engine, reconciliationQueue, reconciliation, sync: dossierSync, sources: { provincial, specialized }, logger });
@@ -141,14 +156,18 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
       workers = startWorkers(
         engine,
         [
-          { definition: reconcileProvinceJob, deps: { runs, reconciliation } },
+          ...rec.jobs,
           { definition: syncDocumentsJob, deps: { documents: documentSync } },
           ...ingest.reconciliationJobs,
         ],
         logger,
       );
       workers.push(...ingest.startWorkers());
-      await upsertProvinceSchedules(reconciliationQueue, reconcileProvinceJob, config.RECONCILE_PROVINCES, config.RECONCILE_EVERY_SECONDS * 1_000);
+      await rec.schedules.start(config.RECONCILE_PROVINCES, {
+        fullCron: config.RECONCILE_FULL_CRON,
+        incrementalEverySeconds: config.RECONCILE_EVERY_SECONDS,
+        dataQualityCron: config.RECONCILE_DATA_QUALITY_CRON,
+      });
       await upsertProvinceSchedules(engine.queue(SYNC_QUEUE), syncDocumentsJob, config.RECONCILE_PROVINCES, config.DOCUMENT_SYNC_EVERY_SECONDS * 1_000);
     }
 
@@ -164,7 +183,7 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
         services: {
           units,
           dossiers: new DossierQueryService(new DossierRepository(db.db)),
-          reconciliation: new ReconciliationRequestService(runs, new MismatchRepository(db.db), units, reconciliationQueue),
+          reconciliation: new ReconciliationRequestService(runs, new MismatchRepository(db.db), units, reconciliationQueue, db.sql, rec.schedules),
           citizens: new CitizenLookupService(
             agencies.connectors.population,
             agencies.connectors.civilRegistration,

@@ -27,7 +27,7 @@ import { ingestMetrics, registerInboxGauge } from '../services/ingest-metrics.js
 import { IngestQueryService } from '../services/ingest-query.service.js';
 import { IngestService } from '../services/ingest.service.js';
 import { PushMutationService } from '../services/push-mutation.service.js';
-import type { ReconciliationService } from '../services/reconciliation.service.js';
+import type { DossierReconciler } from '../services/reconcile-coordinator.js';
 import { SequenceBackfillService } from '../services/sequence-backfill.service.js';
 import type { ProvincialSimulator } from '../connectors/provincial/simulator.js';
 import { ProvincialPusher } from '../connectors/provincial/webhook-push.js';
@@ -39,7 +39,7 @@ export interface IngestRuntimeInput {
   sql: Sql;
   engine: QueueEngine;
   reconciliationQueue: Queue;
-  reconciliation: ReconciliationService;
+  reconciliation: DossierReconciler;
   /** Pulls change feeds for the backfill of sequence gaps. */
   sync: DossierSyncService;
   /** The systems whose change feed the hub reads. */

@@ -20,13 +20,20 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_IN_FLIGHT',
   /** PostgreSQL cannot store a push right now; nothing was stored (503 with Retry-After). */
   'STORAGE_UNAVAILABLE',
+  /** A person tried to settle a mismatch that is already RESOLVED. */
+  'MISMATCH_ALREADY_RESOLVED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function badUserInput(message: string, argument: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+/** `reason` names the rule broken (UNKNOWN_PROVINCE, FUTURE_WATERMARK…) for clients that branch on it. */
+export function badUserInput(message: string, argument: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument, ...(reason ? { reason } : {}) } });
+}
+
+export function mismatchAlreadyResolved(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'MISMATCH_ALREADY_RESOLVED' } });
 }
 
 export function notFound(message: string): GraphQLError {

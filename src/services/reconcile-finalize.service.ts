@@ -1,0 +1,280 @@
+import type { Sql } from 'postgres';
+import type { Logger } from 'pino';
+import type { Tx } from '../db/client.js';
+import type { ReconciliationRepository, RunRow } from '../db/reconciliation.repository.js';
+import type { CandidateInput, RunPipelineRepository } from '../db/run-pipeline.repository.js';
+import type { RunStatus } from '../db/schema.js';
+import type { DossierClassifier } from './reconcile-run.service.js';
+import { renderRunReport, type ReportFinding, type ReportRules, type RunTotals } from './run-report.js';
+
+/** Facts found outside partitions (flags pushed systems raised), merged at finalize. */
+export interface ExtraFindingSource {
+  findings(run: RunRow, codes: readonly string[] | undefined): Promise<CandidateInput[]>;
+}
+
+export interface FinalizeOptions {
+  /** Runs that may still find a mismatch after its corrections were applied before it is escalated. */
+  maxFailedVerifications: number;
+  /** Systems the hub can write corrections to. */
+  correctableSystems: readonly string[];
+}
+
+/** Classes a correction can settle, and how: a status write, or opening the dossier where it is missing. */
+const STATUS_CLASSES = ['STATUS_BEHIND', 'STATUS_CONFLICT'];
+const MISSING_PREFIX = 'MISSING_IN_';
+const DATA_QUALITY = 'DATA_QUALITY';
+/** Partition number of findings made at finalize (duplicates, flags). */
+const FINALIZE_PARTITION = -1;
+
+export interface FinalizeOutcome {
+  run: RunRow;
+  /** Corrections to send (none for a dry run). */
+  corrections: string[];
+}
+
+/**
+ * The last step of a run, in one transaction: merge what the partitions found into the live
+ * mismatches, count a failed verification for each mismatch still found after its correction
+ * was applied (escalating after N), resolve what is no longer found and verify its corrections,
+ * plan corrections for what the rules settle, compute the totals, and issue the report with its
+ * SHA-256 (recorded in the hash-chained audit trail). A second finalize of a finished run only
+ * returns the corrections still to send.
+ */
+export class ReconcileFinalizeService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly runs: ReconciliationRepository,
+    private readonly pipeline: RunPipelineRepository,
+    private readonly classifier: DossierClassifier,
+    private readonly rules: ReportRules,
+    private readonly extra: ExtraFindingSource | null,
+    private readonly logger: Logger,
+    private readonly options: FinalizeOptions,
+  ) {}
+
+  async finalize(runId: string, codes?: readonly string[]): Promise<FinalizeOutcome> {
+    const found = await this.runs.findRun(runId);
+    if (!found) throw new Error(`reconciliation run ${runId} does not exist`);
+    if (found.phase === 'DONE') return { run: found, corrections: await this.pendingCorrections(runId) };
+    const run = found;
+    const scoped = run.mode !== 'FULL';
+    const extra: CandidateInput[] = [];
+    if (run.kind === 'DOSSIERS') {
+      for (const group of await this.pipeline.duplicates(run.provinceCode, run.id, scoped)) extra.push(...this.classifier.duplicate(group));
+      if (this.extra) extra.push(...(await this.extra.findings(run, codes)));
+    }
+
+    await this.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${`reconcile:${run.provinceCode}:${run.kind}`}))`;
+      await tx`update reconciliation_runs set phase = 'FINALIZING' where id = ${runId}`;
+      if (extra.length > 0) await this.pipeline.replaceCandidates(tx, runId, FINALIZE_PARTITION, extra);
+      const classes = run.kind === 'DOSSIERS' ? this.classifier.dossierClasses : ['DATA_QUALITY'];
+      await this.mergeMismatches(tx, run, classes, scoped);
+      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped);
+      await this.planCorrections(tx, run);
+      const totals = await this.totals(tx, runId);
+      const failed = run.sources.filter((s) => s.error !== null);
+      const status: RunStatus = failed.length > 0 ? 'PARTIAL' : 'SUCCEEDED';
+      const failureReason =
+        failed.length > 0
+          ? failed.map((s) => `${s.system} failed after ${s.read} changes (${s.error?.code}: ${s.error?.message}); its last stored state was used`).join('; ')
+          : null;
+      const [finished] = await tx<{ finishedAt: Date }[]>`
+        update reconciliation_runs set status = ${status}, phase = 'DONE', finished_at = now(), failure_reason = ${failureReason},
+          mismatch_count = ${totals.mismatches}, counts_by_class = ${tx.json(totals.byClass)}, totals = ${tx.json(totals as never)}
+        where id = ${runId} returning finished_at as "finishedAt"`;
+      await this.issueReport(tx, { ...run, status, failureReason, finishedAt: (finished as { finishedAt: Date }).finishedAt }, totals);
+    });
+    const finished = (await this.runs.findRun(runId)) as RunRow;
+    this.logger.info(
+      { runId, provinceCode: run.provinceCode, mode: run.mode, status: finished.status, mismatches: finished.mismatchCount, countsByClass: finished.countsByClass },
+      'reconciliation run finished',
+    );
+    return { run: finished, corrections: await this.pendingCorrections(runId) };
+  }
+
+  private async mergeMismatches(tx: Tx, run: RunRow, classes: readonly string[], scoped: boolean): Promise<void> {
+    const runId = run.id;
+    const merged = await tx<{ id: string; class: string }[]>`
+      insert into mismatches (dossier_code, province_code, commune_code, procedure_code, class, owner_unit, lagging_system,
+        lagging_systems, leading_system, expected_status, settled_by, observed, detail, first_run_id, last_run_id)
+      select c.dossier_code, ${run.provinceCode}, c.commune_code, c.procedure_code, c.class, c.commune_code, c.lagging_systems[1],
+        c.lagging_systems, c.leading_system, c.expected_status, c.settled_by, c.observed, c.detail, ${runId}::uuid, ${runId}::uuid
+      from run_candidates c where c.run_id = ${runId} and not c.pending_sync
+      order by c.dossier_code, c.class
+      on conflict (dossier_code, class) where state <> 'RESOLVED' do update set
+        last_seen_at = now(), last_run_id = excluded.last_run_id, observed = excluded.observed,
+        lagging_system = excluded.lagging_system, lagging_systems = excluded.lagging_systems,
+        leading_system = excluded.leading_system, expected_status = excluded.expected_status,
+        settled_by = excluded.settled_by, detail = excluded.detail,
+        commune_code = excluded.commune_code, procedure_code = excluded.procedure_code
+      returning id, class`;
+    for (let i = 0; i < merged.length; i += 5_000) {
+      const links = merged.slice(i, i + 5_000).map((r) => ({ run_id: runId, mismatch_id: r.id, class: r.class }));
+      await tx`insert into run_findings ${tx(links)} on conflict do nothing`;
+    }
+    // Found again although its corrections were applied before this run began: a failed verification.
+    await tx`
+      with again as (
+        select m.id from mismatches m
+        where m.last_run_id = ${runId} and m.state = 'CORRECTING'
+          and exists (select 1 from corrections c where c.mismatch_id = m.id and c.state = 'APPLIED' and c.applied_at < ${run.startedAt ?? new Date()})
+      ), failed as (
+        update corrections c set state = 'FAILED', last_error = 'the next run still found the mismatch'
+        from again where c.mismatch_id = again.id and c.state = 'APPLIED' returning c.mismatch_id
+      )
+      update mismatches m set failed_verifications = m.failed_verifications + 1,
+        state = case when m.failed_verifications + 1 >= ${this.options.maxFailedVerifications} then 'ESCALATED' else 'OPEN' end,
+        resolved_by = case when m.failed_verifications + 1 >= ${this.options.maxFailedVerifications} then 'reconciliation' else m.resolved_by end,
+        resolution_note = case when m.failed_verifications + 1 >= ${this.options.maxFailedVerifications}
+          then 'escalated: corrections were applied ' || (m.failed_verifications + 1) || ' times and the systems still disagree' else m.resolution_note end
+      from again where m.id = again.id`;
+    // What this run's scope no longer shows is resolved; its applied corrections are verified.
+    const inScope = scoped ? tx`and exists (select 1 from run_scope r where r.run_id = ${runId} and r.dossier_code = m.dossier_code)` : tx``;
+    const resolved = await tx<{ id: string }[]>`
+      update mismatches m set state = 'RESOLVED', resolved_at = now(), resolved_by = 'reconciliation',
+        resolution_note = coalesce(m.resolution_note || '; ', '') || 'no longer found by run ' || ${runId}
+      where m.province_code = ${run.provinceCode} and m.state <> 'RESOLVED' and m.last_run_id <> ${runId}
+        and m.class = any(${classes as string[]}) ${inScope}
+      returning m.id`;
+    if (resolved.length > 0) {
+      await tx`
+        update corrections set state = 'VERIFIED', verified_at = now()
+        where state = 'APPLIED' and mismatch_id = any(${resolved.map((r) => r.id)}::uuid[])`;
+    }
+  }
+
+  private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean): Promise<void> {
+    const only = scoped ? tx`and exists (select 1 from run_scope r where r.run_id = ${run.id} and r.dossier_code = d.code)` : tx``;
+    // Dossiers on which every system agrees take their common status; the others the rules' one.
+    await tx`
+      update dossiers d set status = p.status, updated_at = now()
+      from observations p
+      where d.province_code = ${run.provinceCode} ${only} and p.dossier_code = d.code and p.system = 'provincial'
+        and p.status is not null and d.status is distinct from p.status
+        and not exists (select 1 from observations s where s.dossier_code = d.code and s.system <> 'provincial'
+                        and s.status is distinct from p.status)`;
+    await tx`
+      update dossiers d set status = c.expected_status, updated_at = now()
+      from run_candidates c
+      where c.run_id = ${run.id} and c.dossier_code = d.code and c.expected_status is not null and c.settled_by is not null
+        and (c.class = any(${STATUS_CLASSES}) or c.class like ${`${MISSING_PREFIX}%`}) and d.status is distinct from c.expected_status`;
+    await tx`
+      update dossiers d set has_open_mismatch = true
+      where d.code in (select m.dossier_code from mismatches m where m.province_code = ${run.provinceCode} and m.state <> 'RESOLVED')
+        and not d.has_open_mismatch`;
+    await tx`
+      update dossiers d set has_open_mismatch = false
+      where d.province_code = ${run.provinceCode} and d.has_open_mismatch
+        and not exists (select 1 from mismatches m where m.dossier_code = d.code and m.state <> 'RESOLVED')`;
+  }
+
+  /**
+   * One correction per live mismatch of this run the rules settle, per lagging system the hub
+   * can write to. A live correction already pending or applied is reused, never sent twice; a
+   * dry run records its corrections as PLANNED and sends nothing.
+   */
+  private async planCorrections(tx: Tx, run: RunRow): Promise<void> {
+    const state = run.dryRun ? 'PLANNED' : 'PENDING';
+    await tx`
+      insert into corrections (mismatch_id, run_id, dossier_code, target_system, action, status, settled_by, dry_run, state)
+      select m.id, ${run.id}::uuid, m.dossier_code, t.system,
+        case when m.class like ${`${MISSING_PREFIX}%`} then 'CREATE_DOSSIER' else 'WRITE_STATUS' end,
+        m.expected_status, m.settled_by, ${run.dryRun}, ${state}
+      from mismatches m cross join lateral unnest(m.lagging_systems) as t(system)
+      where m.last_run_id = ${run.id} and m.state in ('OPEN', 'CORRECTING') and m.settled_by is not null
+        and m.expected_status is not null and t.system = any(${this.options.correctableSystems as string[]})
+        and (m.class = any(${STATUS_CLASSES}) or m.class like ${`${MISSING_PREFIX}%`})
+      on conflict do nothing`;
+    if (!run.dryRun) {
+      await tx`
+        update mismatches m set state = 'CORRECTING'
+        where m.last_run_id = ${run.id} and m.state = 'OPEN'
+          and exists (select 1 from corrections c where c.mismatch_id = m.id and c.state = 'PENDING' and not c.dry_run)`;
+    }
+  }
+
+  private async totals(tx: Tx, runId: string): Promise<RunTotals> {
+    const counted = await tx<{ kind: string; key: string; n: number }[]>`
+      select 'class' as kind, class as key, count(*)::int as n from run_candidates where run_id = ${runId} and not pending_sync group by class
+      union all
+      select 'pending', class, count(*)::int from run_candidates where run_id = ${runId} and pending_sync group by class
+      union all
+      select 'commune', commune_code, count(*)::int from run_candidates where run_id = ${runId} and not pending_sync group by commune_code
+      union all
+      select 'procedure', procedure_code, count(*)::int from run_candidates where run_id = ${runId} and not pending_sync group by procedure_code
+      union all
+      select 'timeliness', timeliness_before || '→' || timeliness_after, count(distinct dossier_code)::int from run_candidates
+        where run_id = ${runId} and not pending_sync and timeliness_before is distinct from timeliness_after
+          and timeliness_before is not null and timeliness_after is not null
+        group by timeliness_before, timeliness_after
+      union all
+      select 'correction', target_system || ':' || action || ':' || state, count(*)::int from corrections where run_id = ${runId}
+        group by target_system, action, state`;
+    const pick = (kind: string) => Object.fromEntries(counted.filter((r) => r.kind === kind).map((r) => [r.key, r.n] as const));
+    const byClass = pick('class');
+    const pendingByClass = pick('pending');
+    return {
+      mismatches: Object.values(byClass).reduce((a, b) => a + b, 0),
+      pendingSync: Object.values(pendingByClass).reduce((a, b) => a + b, 0),
+      byClass,
+      pendingByClass,
+      byCommune: pick('commune'),
+      byProcedure: pick('procedure'),
+      timelinessChanges: pick('timeliness'),
+      corrections: pick('correction'),
+    };
+  }
+
+  private async issueReport(tx: Tx, run: RunRow, totals: RunTotals): Promise<void> {
+    const findings = await tx<(ReportFinding & { correctionList: string[] | null })[]>`
+      select c.dossier_code as "dossierCode", c.class, c.commune_code as "communeCode", c.procedure_code as "procedureCode",
+        c.lagging_systems as "laggingSystems", c.leading_system as "leadingSystem", c.expected_status as "expectedStatus",
+        c.settled_by as "settledBy", c.pending_sync as "pendingSync", c.observed, c.detail,
+        c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter",
+        (select array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action)
+           from corrections k join mismatches m on m.id = k.mismatch_id
+           where k.run_id = c.run_id and m.dossier_code = c.dossier_code and m.class = c.class) as "correctionList"
+      from run_candidates c where c.run_id = ${run.id}`;
+    const reports = renderRunReport({
+      run: {
+        id: run.id,
+        provinceCode: run.provinceCode,
+        kind: run.kind,
+        mode: run.mode,
+        trigger: run.trigger,
+        dryRun: run.dryRun,
+        status: run.status,
+        failureReason: run.failureReason,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        since: run.since,
+        toleranceSeconds: run.toleranceSeconds,
+        dossiersCompared: run.dossiersCompared,
+      },
+      rules: this.rules,
+      sources: run.sources,
+      totals,
+      findings: findings.map(({ correctionList, ...f }) => ({
+        ...f,
+        // Names, ids and dates of citizens stay in the hub; the report says what differs, not the values.
+        observed: f.class === DATA_QUALITY ? { issues: f.observed.issues ?? {} } : f.observed,
+        corrections: correctionList ?? [],
+      })),
+    });
+    for (const report of reports) {
+      await tx`
+        insert into run_reports (run_id, format, sha256, bytes, body)
+        values (${run.id}, ${report.format}, ${report.sha256}, ${report.bytes}, ${report.body})`;
+    }
+    await tx`
+      insert into audit_events (action, actor, actor_unit, reference, detail)
+      values ('REPORT_ISSUED', 'reconciliation', ${run.provinceCode}, ${`run:${run.id}`},
+        ${tx.json({ rulesVersion: this.rules.version, dryRun: run.dryRun, reports: reports.map((r) => ({ format: r.format, sha256: r.sha256, bytes: r.bytes })) })})`;
+  }
+
+  private async pendingCorrections(runId: string): Promise<string[]> {
+    const rows = await this.sql<{ id: string }[]>`select id from corrections where run_id = ${runId} and state = 'PENDING' and not dry_run order by id`;
+    return rows.map((r) => r.id);
+  }
+}

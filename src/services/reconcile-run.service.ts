@@ -1,0 +1,138 @@
+import type { Sql } from 'postgres';
+import type { Logger } from 'pino';
+import type { DossierSource } from '../connectors/connector.js';
+import type { RunRow, ReconciliationRepository } from '../db/reconciliation.repository.js';
+import {
+  RUN_SYSTEMS,
+  type CandidateInput,
+  type PartitionRow,
+  type PartitionRowRange,
+  type RunPipelineRepository,
+  type RunSystem,
+} from '../db/run-pipeline.repository.js';
+import type { RunSourceRecord } from '../db/schema.js';
+import type { DossierSyncService } from './dossier-sync.service.js';
+
+/** Turns one partition row into the findings the rules give (pure; see reconcile-classifier.ts). */
+export interface DossierClassifier {
+  readonly rulesVersion: string;
+  /** Classes whose live mismatches a dossier run owns (resolves when no longer found). */
+  readonly dossierClasses: readonly string[];
+  classify(row: PartitionRow, context: { now: Date; toleranceMs: number }): CandidateInput[];
+  duplicate(group: { system: string; codes: string[]; communeCode: string; procedureCode: string; receivedAt: Date }): CandidateInput[];
+}
+
+export interface RunPlan {
+  run: RunRow;
+  /** Partitions still to compare (all of them on a first plan; none once the run is done). */
+  partitions: PartitionRowRange[];
+}
+
+export interface ReconcileRunOptions {
+  /** Dossiers per partition job (at least 1,000). */
+  partitionSize: number;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED']);
+
+/**
+ * The first two steps of a dossier run. `plan` reads the three systems' change feeds into the
+ * hub's observations (from the start for a FULL run, from the last watermark for an incremental
+ * one; every page, the cursor and the run's own progress in one transaction, so a killed worker
+ * resumes where it stopped) and splits the run into partitions. `comparePartition` diffs one
+ * partition in PostgreSQL and classifies what differs. The finalize step is in reconcile-finalize.
+ */
+export class ReconcileRunService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly runs: ReconciliationRepository,
+    private readonly pipeline: RunPipelineRepository,
+    private readonly sync: DossierSyncService,
+    private readonly sources: Readonly<Record<RunSystem, DossierSource>>,
+    private readonly classifier: DossierClassifier,
+    private readonly logger: Logger,
+    private readonly options: ReconcileRunOptions,
+  ) {}
+
+  async plan(runId: string): Promise<RunPlan> {
+    const found = await this.runs.findRun(runId);
+    if (!found) throw new Error(`reconciliation run ${runId} does not exist`);
+    if (TERMINAL.has(found.status) || found.phase === 'DONE') return { run: found, partitions: [] };
+    await this.sql`
+      update reconciliation_runs set status = 'RUNNING', started_at = coalesce(started_at, now()),
+        rules_version = coalesce(rules_version, ${this.classifier.rulesVersion})
+      where id = ${runId}`;
+    let run = (await this.runs.findRun(runId)) as RunRow;
+    const log = this.logger.child({ runId, provinceCode: run.provinceCode, mode: run.mode });
+
+    if (run.phase === 'PULLING') {
+      const sources = await this.pullAll(run, log);
+      const neverRead = sources.filter((s) => s.error !== null && s.cursorTo === null);
+      if (neverRead.length > 0) {
+        // Without one full read of a system, every dossier would look missing there: no diff at all.
+        const reason = neverRead.map((s) => `${s.system} could not be read (${s.error?.code}: ${s.error?.message})`).join('; ');
+        await this.runs.failRun(runId, 'FAILED', reason, sources);
+        await this.sql`update reconciliation_runs set phase = 'DONE' where id = ${runId}`;
+        log.warn({ reason }, 'reconciliation run failed');
+        return { run: (await this.runs.findRun(runId)) as RunRow, partitions: [] };
+      }
+      const scoped = run.mode === 'INCREMENTAL';
+      await this.sql.begin(async (tx) => {
+        if (scoped) {
+          const [row] = await tx<{ startedAt: Date }[]>`select started_at as "startedAt" from reconciliation_runs where id = ${runId}`;
+          await this.pipeline.fixIncrementalScope(tx, runId, run.provinceCode, run.since ?? (row as { startedAt: Date }).startedAt, this.classifier.dossierClasses);
+        }
+        await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize);
+        await tx`update reconciliation_runs set phase = 'COMPARING' where id = ${runId}`;
+      });
+      run = (await this.runs.findRun(runId)) as RunRow;
+      log.info({ partitions: run.partitionsTotal, dossiers: run.dossiersCompared }, 'reconciliation run planned');
+    }
+    const partitions = (await this.pipeline.partitions(runId)).filter((p) => p.doneAt === null);
+    return { run, partitions };
+  }
+
+  /** Diffs and classifies one partition; running it again replaces what it found before. */
+  async comparePartition(runId: string, index: number): Promise<{ candidates: number }> {
+    const run = await this.runs.findRun(runId);
+    if (!run) throw new Error(`reconciliation run ${runId} does not exist`);
+    const partition = await this.pipeline.partition(runId, index);
+    if (!partition) throw new Error(`run ${runId} has no partition ${index}`);
+    if (partition.doneAt !== null || run.phase === 'DONE') return { candidates: 0 };
+    const rows = await this.pipeline.diffPartition(run.provinceCode, runId, run.mode === 'INCREMENTAL', partition);
+    const context = { now: run.startedAt ?? new Date(), toleranceMs: run.toleranceSeconds * 1_000 };
+    const candidates = rows.flatMap((row) => this.classifier.classify(row, context));
+    await this.pipeline.recordPartition(runId, index, candidates);
+    return { candidates: candidates.length };
+  }
+
+  /**
+   * Reads each system's feed for the run, resuming from the run's own recorded progress. A FULL
+   * run starts each feed from the beginning; an incremental one from the stored watermark.
+   */
+  private async pullAll(run: RunRow, log: Logger): Promise<RunSourceRecord[]> {
+    const progress = new Map(run.sources.map((s) => [s.system, s]));
+    const sources: RunSourceRecord[] = [];
+    for (const system of RUN_SYSTEMS) {
+      const before = progress.get(system);
+      if (before && (before.error !== null || before.complete === true)) {
+        sources.push(before);
+        continue;
+      }
+      const resume = before
+        ? { cursorFrom: before.cursorFrom, cursor: before.cursorTo, read: before.read }
+        : run.mode === 'FULL'
+          ? { cursorFrom: null, cursor: null, read: 0 }
+          : undefined;
+      const record = await this.sync.pull(this.sources[system], run.provinceCode, {
+        ...(resume ? { resume } : {}),
+        saveCursor: run.mode !== 'FULL',
+        onPage: (tx, page) => this.pipeline.saveSourceProgress(tx, run.id, [...sources, { ...page, complete: false }]),
+      });
+      if (record.error) log.warn({ system, code: record.error.code, read: record.read }, 'a system failed during the run');
+      sources.push({ ...record, complete: true });
+      await this.sql`update reconciliation_runs set sources = ${this.sql.json(sources as never)} where id = ${run.id}`;
+    }
+    return sources;
+  }
+}
