@@ -20,6 +20,10 @@ Commands:
              OPERATOR, CITIZEN_PORTAL; units: a commune (5 digits), a province (2) or VN; repeatable
   audit verify
              recompute the audit trail's hash chain; exits 1 and names the first broken event
+  reconcile --province CODE [--mode full|incremental|data-quality] [--dry-run] [--since ISO] [--wait]
+             queue a reconciliation run and print it as JSON (see \`lienthong reconcile --help\`)
+  report verify FILE | report get RUN_ID --format json|csv
+             check that an exported report is unaltered (SHA-256 against the hub's record), or print one
   push [--hub URL] --system ID --secret whsec_... (FILE | - | --type TYPE --data JSON)
              sign events and push them to the hub's /ingest/:system (see \`lienthong push --help\`)
   help       show this text
@@ -161,6 +165,14 @@ async function main(argv: readonly string[]): Promise<void> {
       return audit(argv.slice(1));
     case 'token':
       return token(argv.slice(1));
+    case 'reconcile':
+    case 'report': {
+      const { reconcileCommand, reportCommand } = await import('./cli/reconcile.command.js');
+      const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+      const run = command === 'reconcile' ? reconcileCommand : reportCommand;
+      process.exitCode = await run(argv.slice(1), loadConfig(), io);
+      return;
+    }
     case 'push': {
       const { pushCommand } = await import('./cli/push.command.js');
       const io = { env: process.env, stdin: process.stdin, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };

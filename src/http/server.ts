@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, Kind, OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../auth/authenticate.js';
+import { unitScopeOf } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,8 @@ const KNOWN_CODES = new Set<string>([
 /** Codes Apollo itself assigns to request errors; passed through as they are. */
 const APOLLO_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
+const REPORT_PATH = /^\/reports\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(json|csv)$/;
+
 /**
  * The hub's HTTP server: Apollo Server driven through `executeHTTPGraphQLRequest` on a plain
  * node:http server (no Express), with /healthz, /readyz and /metrics beside /graphql.
@@ -105,6 +108,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub.local');
     if (options.ingest?.matches(url.pathname)) return options.ingest.handle(req, res, url);
+    const report = REPORT_PATH.exec(url.pathname);
+    if (report) return reportExport(req, res, report[1] as string, report[2] as 'json' | 'csv');
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);
@@ -172,6 +177,48 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
     }
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /**
+   * `GET /reports/:runId.json|csv`: a run's report, byte for byte as issued, with its SHA-256 in
+   * `Repr-Digest` (RFC 9530) and `X-Report-SHA256`. Needs `reconciliation:read` and the run's
+   * province among the caller's units; every export is recorded in the audit trail.
+   */
+  async function reportExport(req: IncomingMessage, res: ServerResponse, runId: string, format: 'json' | 'csv'): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'use GET', code: 'METHOD_NOT_ALLOWED' });
+    const auth = await authenticate(req.headers.authorization, options.tokens, undefined);
+    if (!auth.ok || auth.principal.kind === 'ANONYMOUS') return sendJson(res, 401, { error: auth.ok ? 'a bearer token is required' : auth.message, code: 'UNAUTHENTICATED' });
+    const principal = auth.principal;
+    if (!principal.scopes.has('reconciliation:read')) return sendJson(res, 403, { error: 'reading reports needs reconciliation:read', code: 'FORBIDDEN' });
+    const found = await options.services.reconciliation.report(runId, format);
+    if (!found) return sendJson(res, 404, { error: `run ${runId} has no ${format} report (it may still be running)`, code: 'NOT_FOUND' });
+    const scope = unitScopeOf(principal);
+    if (!scope.all && !scope.provinces.includes(found.provinceCode)) {
+      return sendJson(res, 403, { error: `this run covers province ${found.provinceCode}, outside your units`, code: 'FORBIDDEN' });
+    }
+    await options.services.audit.append([
+      {
+        action: 'REPORT_EXPORTED',
+        actor: principal.subject,
+        actorUnit: scope.provinces[0] ?? null,
+        subjectPersonalId: null,
+        purpose: null,
+        reference: `run:${runId}`,
+        fields: [],
+        requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null,
+        detail: { format, sha256: found.sha256 },
+      },
+    ]);
+    const body = Buffer.from(found.body, 'utf8');
+    res.writeHead(200, {
+      'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8',
+      'content-length': String(body.length),
+      'content-disposition': `attachment; filename="lienthong-run-${runId}.${format}"`,
+      'repr-digest': `sha-256=:${Buffer.from(found.sha256, 'hex').toString('base64')}:`,
+      'x-report-sha256': found.sha256,
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   async function readyz(res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { preferredOrFreePort } from './free-port.js';
@@ -81,6 +81,8 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Runni
   });
   child.stdout?.resume();
   child.stderr?.resume();
+  // Command-line tools (lienthong reconcile) find the hub's queues through this file.
+  await writeFile(join(dir, 'redis.port'), `${port}\n`);
   options.logger.debug({ port, dir }, 'redis-server started');
   return {
     url: `redis://127.0.0.1:${port}`,
