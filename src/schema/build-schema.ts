@@ -8,7 +8,8 @@ import { DossierApplicantResolver, DossierConnectionResolver, DossierDocumentsRe
 import { SystemResolver } from '../resolvers/system.resolver.js';
 import { AuditResolver } from '../resolvers/audit.resolver.js';
 import { DocumentConnectionResolver, DocumentContentResolver, DocumentResolver } from '../resolvers/document.resolver.js';
-import { MismatchConnectionResolver, MismatchResolver, ReconciliationResolver } from '../resolvers/reconciliation.resolver.js';
+import { MismatchConnectionResolver, MismatchLifecycleResolver, MismatchResolver, ReconciliationResolver } from '../resolvers/reconciliation.resolver.js';
+import { ReconciliationScheduleResolver } from '../resolvers/reconciliation-schedule.resolver.js';
 import { InboundEventConnectionResolver, IngestResolver } from '../resolvers/ingest.resolver.js';
 
 export const RESOLVERS = [
@@ -27,6 +28,8 @@ export const RESOLVERS = [
   ReconciliationResolver,
   MismatchResolver,
   MismatchConnectionResolver,
+  MismatchLifecycleResolver,
+  ReconciliationScheduleResolver,
   IngestResolver,
   InboundEventConnectionResolver,
 ] as const;
