@@ -6,7 +6,7 @@ import { MISMATCH_CLASSES } from '../domain/mismatch.js';
 import { classifyThreeWay, duplicateFinding, type SystemObservation, type ThreeWayFinding } from '../domain/three-way-mismatch.js';
 import { timelinessImpact } from '../domain/timeliness-impact.js';
 import type { CandidateInput, PartitionRow } from '../db/run-pipeline.repository.js';
-import type { DossierClassifier } from './reconcile-run.service.js';
+import type { ClassifyContext, DossierClassifier } from './reconcile-run.service.js';
 import type { ReportRules } from './run-report.js';
 
 /**
@@ -53,7 +53,7 @@ export class ThreeWayClassifier implements DossierClassifier {
     this.rulesVersion = rules.version;
   }
 
-  classify(row: PartitionRow, context: { now: Date; toleranceMs: number }): CandidateInput[] {
+  classify(row: PartitionRow, context: ClassifyContext): CandidateInput[] {
     const observations: Partial<Record<ReconciledSystem, SystemObservation>> = {};
     for (const [system, side] of Object.entries(row.sides) as [ReconciledSystem, NonNullable<PartitionRow['sides'][ReconciledSystem]>][]) {
       observations[system] = {
@@ -64,7 +64,14 @@ export class ThreeWayClassifier implements DossierClassifier {
         dueAt: side.dueAt,
       };
     }
-    const result = classifyThreeWay({ observations, now: context.now, lagMs: context.toleranceMs, resolveCommune: this.communes.resolve, rules: this.rules });
+    const result = classifyThreeWay({
+      observations,
+      now: context.now,
+      lagMs: context.toleranceMs,
+      resolveCommune: this.communes.resolve,
+      rules: this.rules,
+      consulted: context.consulted,
+    });
     if (result.findings.length === 0) return [];
     const observed = Object.fromEntries(
       Object.entries(row.sides).map(([system, side]) => [

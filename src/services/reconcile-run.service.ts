@@ -18,8 +18,15 @@ export interface DossierClassifier {
   readonly rulesVersion: string;
   /** Classes whose live mismatches a dossier run owns (resolves when no longer found). */
   readonly dossierClasses: readonly string[];
-  classify(row: PartitionRow, context: { now: Date; toleranceMs: number }): CandidateInput[];
+  classify(row: PartitionRow, context: ClassifyContext): CandidateInput[];
   duplicate(group: { system: string; codes: string[]; communeCode: string; procedureCode: string; receivedAt: Date }): CandidateInput[];
+}
+
+export interface ClassifyContext {
+  now: Date;
+  toleranceMs: number;
+  /** Systems read for this province at least once: only these can be reported as missing a dossier. */
+  consulted: readonly RunSystem[];
 }
 
 export interface RunPlan {
@@ -100,7 +107,12 @@ export class ReconcileRunService {
     if (!partition) throw new Error(`run ${runId} has no partition ${index}`);
     if (partition.doneAt !== null || run.phase === 'DONE') return { candidates: 0 };
     const rows = await this.pipeline.diffPartition(run.provinceCode, runId, run.mode === 'INCREMENTAL', partition);
-    const context = { now: run.startedAt ?? new Date(), toleranceMs: run.toleranceSeconds * 1_000 };
+    const read = await this.sql<{ system: string }[]>`
+      select distinct system from sync_cursors where scope = ${`province:${run.provinceCode}`} and system = any(${[...RUN_SYSTEMS]})`;
+    const consulted = RUN_SYSTEMS.filter(
+      (system) => read.some((r) => r.system === system) || run.sources.some((s) => s.system === system && s.cursorTo !== null),
+    );
+    const context: ClassifyContext = { now: run.startedAt ?? new Date(), toleranceMs: run.toleranceSeconds * 1_000, consulted };
     const candidates = rows.flatMap((row) => this.classifier.classify(row, context));
     await this.pipeline.recordPartition(runId, index, candidates);
     return { candidates: candidates.length };

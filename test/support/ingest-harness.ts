@@ -25,7 +25,11 @@ import { createIngestRuntime, type IngestRuntime } from '../../src/runtime/inges
 import { buildHubSchema } from '../../src/schema/build-schema.js';
 import { AuditRepository } from '../../src/db/audit.repository.js';
 import { DossierSyncService } from '../../src/services/dossier-sync.service.js';
-import { ReconciliationService } from '../../src/services/reconciliation.service.js';
+import { RunPipelineRepository } from '../../src/db/run-pipeline.repository.js';
+import { CommuneIndex, ThreeWayClassifier, reportRules } from '../../src/services/reconcile-classifier.js';
+import { FlagFindings, PushedDossierReconciler } from '../../src/services/reconcile-coordinator.js';
+import { ReconcileFinalizeService } from '../../src/services/reconcile-finalize.service.js';
+import { ReconcileRunService } from '../../src/services/reconcile-run.service.js';
 import postgres from 'postgres';
 import type { DbHandle } from '../../src/db/client.js';
 import { TokenVerifier } from '../../src/auth/token-verifier.js';
@@ -46,7 +50,7 @@ export interface IngestHarness {
   specializedSim: SpecializedSimulator;
   provincial: ProvincialConnector;
   specialized: SpecializedConnector;
-  reconciliation: ReconciliationService;
+  reconciliation: PushedDossierReconciler;
   /** Pulls a system's change feed for a province into observations. */
   sync: DossierSyncService;
   /** Set with `proxyDatabase`: cut() takes PostgreSQL away from the hub (not from the test). */
@@ -125,7 +129,15 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const sync = new DossierSyncService(hubDb.sql, new ObservationRepository(), new SyncCursorRepository(hubDb.sql), logger);
   const runs = new ReconciliationRepository(hubDb.sql);
   const sources: { provincial: DossierSource; specialized: DossierSource } = { provincial, specialized };
-  const reconciliation = new ReconciliationService(hubDb.sql, runs, sync, sources, logger, new DossierFlagRepository(hubDb.sql));
+  const pipeline = new RunPipelineRepository(hubDb.sql);
+  const classifier = new ThreeWayClassifier(await CommuneIndex.load(hubDb.sql));
+  // Pushed dossiers are compared from the observations the hub holds; the portal is not part of this harness.
+  const runner = new ReconcileRunService(hubDb.sql, runs, pipeline, sync, sources as never, classifier, logger, { partitionSize: 1_000 });
+  const finalize = new ReconcileFinalizeService(hubDb.sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(hubDb.sql)), logger, {
+    maxFailedVerifications: 3,
+    correctableSystems: [],
+  });
+  const reconciliation = new PushedDossierReconciler(hubDb.sql, runs, pipeline, runner, finalize, null);
   const runtime = createIngestRuntime({ config, sql: hubDb.sql, engine, reconciliationQueue, reconciliation, sync, sources, logger });
   const http = await createHttpServer({
     schema: await buildHubSchema(),
