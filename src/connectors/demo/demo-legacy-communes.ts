@@ -44,8 +44,8 @@ interface WardMappingRow {
 
 interface LegacyIndex {
   current: ReadonlySet<string>;
-  provinceOf: ReadonlyMap<string, string>;
   legacy: ReadonlyMap<string, LegacyCommune>;
+  byProvince: ReadonlyMap<string, ProvinceLegacyCommunes>;
 }
 
 function table<T>(name: string): T[] {
@@ -55,6 +55,12 @@ function table<T>(name: string): T[] {
 }
 
 let index: LegacyIndex | null = null;
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /**
  * The package's 10,977 old→new rules, read once. Two quirks of the source, handled as the hub's
@@ -67,65 +73,89 @@ let index: LegacyIndex | null = null;
  */
 function legacyIndex(): LegacyIndex {
   if (index) return index;
+  // Built on the first dataset build of a process, so it avoids per-row string keys: about 11,000
+  // rules are read, but only the 4% with a foreign new code need a name lookup and only the 9%
+  // without an old code (the further parts of split communes) need an old-commune match.
   const wards = table<WardRow>('wards');
   const provinceName = new Map(table<ProvinceRow>('provinces').map((row) => [row.province_code, row.name]));
-  const current = new Set(wards.map((ward) => ward.ward_code));
-  const provinceOf = new Map(wards.map((ward) => [ward.ward_code, ward.province_code]));
-  const byName = new Map<string, string[]>();
+  const current = new Set<string>();
+  const provinceOf = new Map<string, string>();
+  const wardsByName = new Map<string, WardRow[]>();
   for (const ward of wards) {
-    const key = `${provinceName.get(ward.province_code) ?? ''}|${ward.name}`;
-    byName.set(key, [...(byName.get(key) ?? []), ward.ward_code]);
+    current.add(ward.ward_code);
+    provinceOf.set(ward.ward_code, ward.province_code);
+    append(wardsByName, ward.name, ward);
   }
   const newCode = (rule: WardMappingRow): string | null => {
     if (current.has(rule.new_ward_code)) return rule.new_ward_code;
-    const named = byName.get(`${rule.new_province_name}|${rule.new_ward_name}`) ?? [];
-    return named.length === 1 ? (named[0] ?? null) : null;
+    const named = (wardsByName.get(rule.new_ward_name) ?? []).filter(
+      (ward) => provinceName.get(ward.province_code) === rule.new_province_name,
+    );
+    return named.length === 1 ? (named[0]?.ward_code ?? null) : null;
   };
-  const oldCommune = (rule: WardMappingRow) => `${rule.old_province_name ?? ''}|${rule.old_district_name ?? ''}|${rule.old_ward_name ?? ''}`;
 
   const rules = table<WardMappingRow>('ward_mappings');
-  const parts = new Map<string, Set<string>>();
+  // Further parts of split communes, by old commune name; matched on district and province below.
+  const splitParts = new Map<string, { rule: WardMappingRow; code: string }[]>();
   for (const rule of rules) {
+    if (rule.old_ward_code || rule.old_ward_name === null) continue;
     const code = newCode(rule);
-    if (rule.old_ward_name === null || code === null) continue;
-    const key = oldCommune(rule);
-    const found = parts.get(key) ?? new Set<string>();
-    found.add(code);
-    parts.set(key, found);
+    if (code !== null) append(splitParts, rule.old_ward_name, { rule, code });
   }
   const legacy = new Map<string, LegacyCommune>();
   for (const rule of rules) {
     const code = rule.old_ward_code;
     if (!code || current.has(code)) continue;
     const own = newCode(rule);
-    const candidates = new Set(parts.get(oldCommune(rule)) ?? []);
-    if (own !== null) candidates.add(own);
-    if (candidates.size === 0) continue;
-    legacy.set(code, { code, candidates: [...candidates].sort() });
+    const candidates = own === null ? [] : [own];
+    for (const part of (rule.old_ward_name === null ? undefined : splitParts.get(rule.old_ward_name)) ?? []) {
+      const sameCommune =
+        part.rule.old_district_name === rule.old_district_name && part.rule.old_province_name === rule.old_province_name;
+      if (sameCommune && !candidates.includes(part.code)) candidates.push(part.code);
+    }
+    if (candidates.length === 0) continue;
+    legacy.set(code, { code, candidates: candidates.sort() });
   }
-  index = { current, provinceOf, legacy };
-  return index;
-}
 
-/** The legacy codes of one province, for drawing copies that report a commune code never migrated. */
-export function legacyCommunesOf(provinceCode: string): ProvinceLegacyCommunes {
-  const { provinceOf, legacy } = legacyIndex();
-  const unambiguousByCommune = new Map<string, string[]>();
-  const ambiguousByCommune = new Map<string, LegacyCommune[]>();
+  const unambiguous = new Map<string, Map<string, string[]>>();
+  const ambiguous = new Map<string, Map<string, LegacyCommune[]>>();
+  const ofProvince = <V>(maps: Map<string, Map<string, V[]>>, province: string): Map<string, V[]> => {
+    let found = maps.get(province);
+    if (!found) {
+      found = new Map();
+      maps.set(province, found);
+    }
+    return found;
+  };
   const sorted = [...legacy.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   for (const entry of sorted) {
     const [only] = entry.candidates;
     if (entry.candidates.length === 1 && only !== undefined) {
-      if (provinceOf.get(only) !== provinceCode) continue;
-      unambiguousByCommune.set(only, [...(unambiguousByCommune.get(only) ?? []), entry.code]);
+      const province = provinceOf.get(only);
+      if (province !== undefined) append(ofProvince(unambiguous, province), only, entry.code);
       continue;
     }
     for (const candidate of entry.candidates) {
-      if (provinceOf.get(candidate) !== provinceCode) continue;
-      ambiguousByCommune.set(candidate, [...(ambiguousByCommune.get(candidate) ?? []), entry]);
+      const province = provinceOf.get(candidate);
+      if (province !== undefined) append(ofProvince(ambiguous, province), candidate, entry);
     }
   }
-  return { unambiguousByCommune, ambiguousByCommune };
+  const byProvince = new Map<string, ProvinceLegacyCommunes>();
+  for (const province of provinceName.keys()) {
+    byProvince.set(province, {
+      unambiguousByCommune: unambiguous.get(province) ?? new Map(),
+      ambiguousByCommune: ambiguous.get(province) ?? new Map(),
+    });
+  }
+  index = { current, legacy, byProvince };
+  return index;
+}
+
+const NO_LEGACY: ProvinceLegacyCommunes = { unambiguousByCommune: new Map(), ambiguousByCommune: new Map() };
+
+/** The legacy codes of one province, for drawing copies that report a commune code never migrated. */
+export function legacyCommunesOf(provinceCode: string): ProvinceLegacyCommunes {
+  return legacyIndex().byProvince.get(provinceCode) ?? NO_LEGACY;
 }
 
 /**
