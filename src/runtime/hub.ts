@@ -161,6 +161,8 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
           ...ingest.reconciliationJobs,
         ],
         logger,
+        // A killed worker's run step is taken up again within ~20 s (BullMQ sees it stalled).
+        { worker: { lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5 } },
       );
       workers.push(...ingest.startWorkers());
       await rec.schedules.start(config.RECONCILE_PROVINCES, {

@@ -35,9 +35,6 @@ export interface ReconciliationRuntime {
   jobs: BoundJob[];
 }
 
-/** Dossiers per partition job of a province run. */
-export const PARTITION_SIZE = 25_000;
-
 /**
  * Reconciliation's parts for one process: the run steps (plan → partitions → finalize) as
  * BullMQ jobs, corrections, pushed-dossier runs and schedules.
@@ -57,7 +54,7 @@ export async function createReconciliationRuntime(input: {
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(sql));
   const reconciliationQueue = engine.queue(RECONCILIATION_QUEUE);
   const correctionQueue = engine.queue(CORRECTION_QUEUE);
-  const runner = new ReconcileRunService(sql, runs, pipeline, input.sync, input.systems, classifier, logger, { partitionSize: PARTITION_SIZE });
+  const runner = new ReconcileRunService(sql, runs, pipeline, input.sync, input.systems, classifier, logger, { partitionSize: input.config.RECONCILE_PARTITION_SIZE });
   const finalize = new ReconcileFinalizeService(sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(sql)), logger, {
     maxFailedVerifications: input.config.RECONCILE_MAX_FAILED_VERIFICATIONS,
     correctableSystems: Object.keys(input.systems),
