@@ -2,17 +2,28 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { err, ok, type DomainError, type Result } from '../../domain/result.js';
-import type { DossierObservation, DossierStatusSink, StatusWrite, StatusWriteResult, SystemHealth } from '../connector.js';
+import type {
+  ChangePage,
+  DossierCorrectionSink,
+  DossierCreate,
+  DossierObservation,
+  DossierSource,
+  StatusWrite,
+  StatusWriteResult,
+  SystemHealth,
+} from '../connector.js';
 import { ConnectorError, isConnectorError } from '../connector-error.js';
 import { HttpClient, type CallStats, type HttpRequest, type ResilienceOptions } from '../http-client.js';
 import {
   HUB_ACTOR,
   PROGRESS_STATE_BY_STATUS,
   formatPortalTimestamp,
+  hoSoFromCreate,
   hoSoFromInput,
   observationFromRecord,
   progressFromStatusWrite,
   progressLineFromRecord,
+  updateFromCreate,
   updateFromStatusWrite,
   type PortalDossierInput,
   type PortalProgressLine,
@@ -21,6 +32,7 @@ import {
   PORTAL_ERROR_CODES,
   PORTAL_LIMITS,
   PORTAL_PATHS,
+  changesReplySchema,
   createReplySchema,
   healthReplySchema,
   lookupReplySchema,
@@ -28,6 +40,7 @@ import {
   replyHeadSchema,
   updateReplySchema,
   type QuaTrinhXuLy,
+  type UpdateItem,
 } from './payload.js';
 import { PortalRejectedError } from './portal-error.js';
 
@@ -73,14 +86,17 @@ export interface PortalDossier {
   progress: PortalProgressLine[];
 }
 
+type UpdateResult = z.output<typeof updateReplySchema>['KetQua'][number];
+
 /**
- * Connector to the National Public Service Portal's sync API. The hub mirrors corrected statuses
- * to it ({@link writeDossierStatus}), creates dossiers it lacks, and reads them back to check.
- * Replies with `error_code` other than "0" become {@link PortalRejectedError} (UPSTREAM_REJECTED,
- * with the portal's code and a reason), except "already exists" on create, which is a typed
- * result.
+ * Connector to the National Public Service Portal's sync API. The hub reads the portal's change
+ * feed ({@link dossierChanges}), mirrors corrected statuses to it ({@link writeDossierStatus}),
+ * creates dossiers it lacks ({@link createDossier}), and reads them back to check. Replies with
+ * `error_code` other than "0" become {@link PortalRejectedError} (UPSTREAM_REJECTED, with the
+ * portal's code and a reason), except "already exists" on {@link createPortalDossier}, which is
+ * a typed result.
  */
-export class NationalPortalConnector implements DossierStatusSink {
+export class NationalPortalConnector implements DossierSource, DossierCorrectionSink {
   readonly system = SYSTEM;
   private readonly http: HttpClient;
 
@@ -90,10 +106,70 @@ export class NationalPortalConnector implements DossierStatusSink {
   }
 
   /**
-   * Creates a dossier. Not retried on a lost answer (a create has no idempotency key); a resend
-   * after all would answer DOSSIER_ALREADY_EXISTS, which the caller handles as "update instead".
+   * Dossiers of a province changed after the cursor, oldest change first. The cursor is the
+   * portal's own `ConTro`, passed through unchanged; `limit` is capped at the portal's 1,000.
+   * Progress lines are not in the feed: {@link lookupDossiers} reads them.
    */
-  async createDossier(input: PortalDossierInput): Promise<CreateDossierResult> {
+  async dossierChanges(provinceCode: string, cursor: string | null, limit: number): Promise<ChangePage<DossierObservation>> {
+    const reply = await this.call(
+      {
+        method: 'GET',
+        path: PORTAL_PATHS.changes,
+        query: {
+          MaTinh: provinceCode,
+          ConTro: cursor ?? undefined,
+          SoLuong: Math.min(PORTAL_LIMITS.feed, Math.max(1, Math.floor(limit))),
+        },
+        idempotent: true,
+      },
+      changesReplySchema,
+    );
+    if (reply.DanhSachHoSo.some((record) => record.MaTinh !== provinceCode)) throw invalid('the change feed holds a dossier of another province');
+    return { items: reply.DanhSachHoSo.map(observationFromRecord), nextCursor: reply.ConTro, hasMore: reply.ConDuLieu };
+  }
+
+  /**
+   * Opens a dossier the portal lacks, as a correction: an update carrying the correction id as
+   * `MaYeuCau` first, which the portal answers as a replay when it applied that id before
+   * (`applied: false`), refuses with CORRECTION_ID_REUSED when the id came with other facts, and
+   * refuses with DOSSIER_NOT_FOUND when it lacks the dossier. Only then the create (`themmoi`),
+   * and the same update again, so the portal holds the correction id and a resend is a replay.
+   * The update before the create keeps a reused id from creating anything. A progress line
+   * records the correction. Every step is safe to resend, so a lost answer is retried by
+   * calling again with the same correction.
+   */
+  async createDossier(create: DossierCreate): Promise<StatusWriteResult> {
+    const mirror = updateFromCreate(create);
+    let result = await this.updateUnlessMissing(mirror);
+    if (result === null) {
+      try {
+        await this.call(
+          {
+            method: 'POST',
+            path: PORTAL_PATHS.create,
+            headers: JSON_HEADERS,
+            body: JSON.stringify([hoSoFromCreate(create)]),
+            // themmoi has no idempotency key; a resend of the whole correction is safe instead.
+            idempotent: false,
+          },
+          createReplySchema,
+        );
+      } catch (error) {
+        // Created meanwhile (by the province's own sync, or a lost answer): the update mirrors onto it.
+        if (!(error instanceof PortalRejectedError && error.reason === 'DOSSIER_EXISTS')) throw error;
+      }
+      result = await this.update(mirror);
+    }
+    await this.sendProgress([progressFromStatusWrite(create)]);
+    return { applied: !result.DaXuLyTruocDo, nativeStatus: result.TrangThaiHoSo };
+  }
+
+  /**
+   * Creates a dossier from what a province's sync knows of it. Not retried on a lost answer (a
+   * create has no idempotency key); a resend after all would answer DOSSIER_ALREADY_EXISTS, which
+   * the caller handles as "update instead".
+   */
+  async createPortalDossier(input: PortalDossierInput): Promise<CreateDossierResult> {
     try {
       const reply = await this.call(
         { method: 'POST', path: PORTAL_PATHS.create, headers: JSON_HEADERS, body: JSON.stringify([hoSoFromInput(input)]), idempotent: false },
@@ -116,20 +192,7 @@ export class NationalPortalConnector implements DossierStatusSink {
    * line is sent on a replay too, in case the first attempt stopped between the two calls.
    */
   async writeDossierStatus(write: StatusWrite): Promise<StatusWriteResult> {
-    const reply = await this.call(
-      {
-        method: 'POST',
-        path: PORTAL_PATHS.update,
-        headers: JSON_HEADERS,
-        body: JSON.stringify([updateFromStatusWrite(write)]),
-        idempotent: true,
-      },
-      updateReplySchema,
-    );
-    const result = reply.KetQua[0];
-    if (reply.KetQua.length !== 1 || !result || result.MaHoSo !== write.dossierCode || result.MaYeuCau !== write.correctionId) {
-      throw invalid('the update reply is not about the correction sent');
-    }
+    const result = await this.update(updateFromStatusWrite(write));
     await this.sendProgress([progressFromStatusWrite(write)]);
     return { applied: !result.DaXuLyTruocDo, nativeStatus: result.TrangThaiHoSo };
   }
@@ -207,6 +270,29 @@ export class NationalPortalConnector implements DossierStatusSink {
 
   async close(): Promise<void> {
     await this.http.close();
+  }
+
+  /** One update (`capnhat`), safe to resend: it carries its MaYeuCau. */
+  private async update(item: UpdateItem): Promise<UpdateResult> {
+    const reply = await this.call(
+      { method: 'POST', path: PORTAL_PATHS.update, headers: JSON_HEADERS, body: JSON.stringify([item]), idempotent: true },
+      updateReplySchema,
+    );
+    const result = reply.KetQua[0];
+    if (reply.KetQua.length !== 1 || !result || result.MaHoSo !== item.MaHoSo || result.MaYeuCau !== item.MaYeuCau) {
+      throw invalid('the update reply is not about the correction sent');
+    }
+    return result;
+  }
+
+  /** The update's result, or null when the portal lacks the dossier (and never saw the MaYeuCau). */
+  private async updateUnlessMissing(item: UpdateItem): Promise<UpdateResult | null> {
+    try {
+      return await this.update(item);
+    } catch (error) {
+      if (error instanceof PortalRejectedError && error.reason === 'DOSSIER_NOT_FOUND') return null;
+      throw error;
+    }
   }
 
   private async sendProgress(items: readonly QuaTrinhXuLy[]): Promise<ProgressResult> {

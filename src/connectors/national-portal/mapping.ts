@@ -1,7 +1,8 @@
 import type { DossierStatus } from '../../domain/dossier-status.js';
-import { normalizeProcedureCode } from '../../domain/procedures.js';
-import type { DossierObservation, StatusWrite } from '../connector.js';
-import type { HoSo, PortalDossierRecord, QuaTrinhXuLy, UpdateItem } from './payload.js';
+import { validateDossierCode } from '../../domain/dossier-code.js';
+import { normalizeProcedureCode, procedureByCode } from '../../domain/procedures.js';
+import type { DossierCreate, DossierObservation, StatusWrite } from '../connector.js';
+import type { HoSo, PortalDossierSummary, QuaTrinhXuLy, UpdateItem } from './payload.js';
 
 /**
  * The portal's vocabularies and the mappings between its records and the hub's. The portal
@@ -114,6 +115,80 @@ export function hoSoFromInput(input: PortalDossierInput): HoSo {
 }
 
 /**
+ * The record a correction creates when the portal lacks a dossier. The hub holds less than a
+ * province's sync sends, so what it does not know stays empty where the portal allows it:
+ * no applicant name, no summary beyond the procedure's name. Where the portal requires a value:
+ * - `DonViXuLy` is the agency id the national dossier code begins with (`{agency}-{yyMMdd}-{n}`);
+ *   a code in the short `Xnn` form leaves it empty, and the portal refuses the record (error "1").
+ * - `NgayNopHoSo` is the reception instant (the correction's instant when not received): the hub
+ *   does not keep the filing instant, and a counter filing is received as it is filed.
+ * - `KenhThucHien` is 2: the record reaches the portal by interchange, not at a counter.
+ */
+export function hoSoFromCreate(create: DossierCreate): HoSo {
+  const procedureName = procedureByCode(create.procedureCode)?.name ?? '';
+  const finishedAt = optionalTimestamp(create.finishedAt);
+  return {
+    MaHoSo: create.dossierCode,
+    MaTTHC: create.procedureCode,
+    TenTTHC: procedureName,
+    KenhThucHien: '2',
+    LoaiDoiTuong: '1',
+    ChuHoSo: '',
+    SoGiayToChuHoSo: create.applicantPersonalId ?? '',
+    DinhDanhCHS: identityOf(create.applicantPersonalId),
+    TrichYeuHoSo: procedureName,
+    NgayNopHoSo: formatPortalTimestamp(create.receivedAt ?? create.at),
+    NgayTiepNhan: optionalTimestamp(create.receivedAt),
+    NgayHenTra: optionalTimestamp(create.dueAt),
+    NgayTra: optionalTimestamp(create.returnedAt),
+    NgayKetThucXuLy: finishedAt,
+    NgayTuChoi: create.status === 'REJECTED' ? finishedAt : '',
+    TrangThaiHoSo: PORTAL_CODE_BY_STATUS[create.status],
+    DonViXuLy: agencyOfDossierCode(create.dossierCode) ?? '',
+    MaTinh: create.provinceCode,
+    MaXa: create.communeCode,
+    NoiNopHoSo: '2',
+    GhiChu: create.reason.slice(0, 1000),
+  };
+}
+
+/**
+ * The update that goes with a create, carrying the correction id as `MaYeuCau`: the facts the
+ * hub knows (never the ones it leaves empty, so it cannot blank a record the portal already
+ * held). The portal applies a MaYeuCau once, so a resend of the correction is answered as a
+ * replay, and the same id with other facts is refused ("5").
+ */
+export function updateFromCreate(create: DossierCreate): UpdateItem {
+  const record = hoSoFromCreate(create);
+  return {
+    MaHoSo: record.MaHoSo,
+    MaYeuCau: create.correctionId,
+    MaTTHC: record.MaTTHC,
+    ...(create.applicantPersonalId === null ? {} : { SoGiayToChuHoSo: record.SoGiayToChuHoSo, DinhDanhCHS: record.DinhDanhCHS }),
+    NgayTiepNhan: record.NgayTiepNhan,
+    NgayHenTra: record.NgayHenTra,
+    NgayTra: record.NgayTra,
+    NgayKetThucXuLy: record.NgayKetThucXuLy,
+    NgayTuChoi: record.NgayTuChoi,
+    TrangThaiHoSo: record.TrangThaiHoSo,
+    MaTinh: record.MaTinh,
+    MaXa: record.MaXa,
+    GhiChu: record.GhiChu,
+  };
+}
+
+/** The full agency id `NNN.NN.NN.Xnn` a national dossier code begins with, or null. */
+export function agencyOfDossierCode(code: string): string | null {
+  const parsed = validateDossierCode(code);
+  return parsed.ok && /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/.test(parsed.value.agencyId) ? parsed.value.agencyId : null;
+}
+
+function identityOf(personalId: string | null): HoSo['DinhDanhCHS'] {
+  if (personalId === null || personalId === '') return [];
+  return [{ LoaiDinhDanh: /^\d{9}$/.test(personalId) ? '2' : '1', SoDinhDanh: personalId }];
+}
+
+/**
  * The update a status correction sends: the status, the date field the status implies, the
  * reason as a note, and the correction id as `MaYeuCau`, so a resend is answered, not re-applied.
  */
@@ -157,8 +232,8 @@ export function progressFromStatusWrite(write: StatusWrite): QuaTrinhXuLy {
   };
 }
 
-/** The portal's view of a dossier in canonical terms. */
-export function observationFromRecord(record: PortalDossierRecord): DossierObservation {
+/** The portal's view of a dossier in canonical terms (from the change feed or a read-back). */
+export function observationFromRecord(record: PortalDossierSummary): DossierObservation {
   const applicantPersonalId = record.DinhDanhCHS.find((id) => id.LoaiDinhDanh === '1')?.SoDinhDanh ?? null;
   return {
     system: 'national-portal',
@@ -210,9 +285,30 @@ const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
 /** `yyyyMMddHHmmss` on a Vietnamese wall clock (milliseconds are dropped). */
 export function formatPortalTimestamp(instant: Date): string {
-  const time = instant.getTime();
-  if (Number.isNaN(time)) throw new RangeError('cannot format an invalid Date');
-  return new Date(time + VIETNAM_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+  return formatPortalTimestampMs(instant.getTime());
+}
+
+const DAY_MS = 86_400_000;
+/** `yyyyMMdd` by Vietnamese day number: a change feed formats a million stamps over a few hundred days. */
+const dayTexts = new Map<number, string>();
+
+/** {@link formatPortalTimestamp} of epoch milliseconds, without building a Date per stamp. */
+export function formatPortalTimestampMs(time: number): string {
+  if (!Number.isFinite(time)) throw new RangeError('cannot format an invalid Date');
+  const local = time + VIETNAM_OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  let dayText = dayTexts.get(day);
+  if (dayText === undefined) {
+    if (dayTexts.size >= 100_000) dayTexts.clear();
+    dayText = new Date(day * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
+    dayTexts.set(day, dayText);
+  }
+  const seconds = Math.floor((local - day * DAY_MS) / 1_000);
+  return `${dayText}${twoDigits(Math.floor(seconds / 3_600))}${twoDigits(Math.floor(seconds / 60) % 60)}${twoDigits(seconds % 60)}`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** The instant of a `yyyyMMddHHmmss` Vietnam-time stamp, or null when it is not a real date and time. */

@@ -8,7 +8,8 @@ import { isPortalTimestamp, isPortalTimestampOrEmpty } from './mapping.js';
  *
  * Simulated, not found in the sources: `MaTinh`/`MaXa` (the receiving unit's province and
  * commune, which a post-2025 portal needs beside `DonViXuLy`), `MaYeuCau` on updates (the
- * idempotency key), `PhienBan`/`NgayCapNhat` and the read-back endpoint `tracuu`.
+ * idempotency key), `PhienBan`/`NgayCapNhat`, the read-back endpoint `tracuu` and the change
+ * feed `thaydoi` (with its opaque `ConTro` and `ConDuLieu`, as the provincial systems page theirs).
  */
 
 export const PORTAL_PATHS = {
@@ -16,6 +17,7 @@ export const PORTAL_PATHS = {
   update: '/api/hoso/capnhat',
   progress: '/api/hoso/tientrinh',
   lookup: '/api/hoso/tracuu',
+  changes: '/api/hoso/thaydoi',
   health: '/api/trangthai',
 } as const;
 
@@ -42,6 +44,9 @@ export const PORTAL_LIMITS = {
   progress: 10,
   /** Codes per read-back call. */
   lookup: 100,
+  /** Dossiers per change-feed page (`SoLuong`), and the page size when it is not given. */
+  feed: 1_000,
+  feedDefault: 100,
 } as const;
 
 export const SUCCESS_MESSAGE = 'thành công';
@@ -87,19 +92,16 @@ export const createRequestSchema = z.array(hoSoSchema).min(1);
 /**
  * An update: the dossier, the idempotency key and the fields that change. The portal's own
  * update resends the whole record; the simulated one also accepts the changed fields alone.
+ * `NoiNopHoSo` is the portal's own and never changes.
  */
-export const updateItemSchema = z.object({
-  MaHoSo: z.string().min(1).max(100),
-  /** Correction id: an update carrying a MaYeuCau already applied is answered, not applied again. */
-  MaYeuCau: z.string().min(1).max(100),
-  TrangThaiHoSo: statusCode.optional(),
-  NgayTiepNhan: timestampOrEmpty.optional(),
-  NgayHenTra: timestampOrEmpty.optional(),
-  NgayTra: timestampOrEmpty.optional(),
-  NgayKetThucXuLy: timestampOrEmpty.optional(),
-  NgayTuChoi: timestampOrEmpty.optional(),
-  GhiChu: text(1000).optional(),
-});
+export const updateItemSchema = hoSoSchema
+  .omit({ MaHoSo: true, NoiNopHoSo: true })
+  .partial()
+  .extend({
+    MaHoSo: z.string().min(1).max(100),
+    /** Correction id: an update carrying a MaYeuCau already applied is answered, not applied again. */
+    MaYeuCau: z.string().min(1).max(100),
+  });
 export type UpdateItem = z.output<typeof updateItemSchema>;
 export const updateRequestSchema = z.array(updateItemSchema).min(1);
 
@@ -147,13 +149,42 @@ export const progressReplySchema = replyHeadSchema.extend({
   SoBanGhiTrung: z.number().int().nonnegative(),
 });
 
-export const portalDossierSchema = hoSoSchema.extend({
+/** A dossier as the portal lists it: the record with its change stamp and version. */
+export const portalDossierSummarySchema = hoSoSchema.extend({
   NgayCapNhat: timestamp,
   PhienBan: z.number().int().positive(),
+});
+export type PortalDossierSummary = z.output<typeof portalDossierSummarySchema>;
+
+/** A dossier as the read-back returns it: the summary and its progress lines. */
+export const portalDossierSchema = portalDossierSummarySchema.extend({
   QuaTrinhXuLy: z.array(quaTrinhXuLySchema),
 });
 export type PortalDossierRecord = z.output<typeof portalDossierSchema>;
 
 export const lookupReplySchema = replyHeadSchema.extend({ DanhSachHoSo: z.array(portalDossierSchema) });
+
+/**
+ * `GET thaydoi` query: a province, the cursor of the last page read (absent = from the start)
+ * and a page size. SoLuong's upper bound is checked apart, so a page too large answers "4".
+ */
+export const changesQuerySchema = z.object({
+  MaTinh: z.string().regex(/^\d{2}$/, 'expected a two-digit province code'),
+  ConTro: z.string().min(1).max(200).optional(),
+  SoLuong: z
+    .string()
+    .regex(/^\d{1,7}$/, 'expected a whole number')
+    .transform(Number)
+    .refine((size) => size >= 1, 'expected at least 1')
+    .optional(),
+});
+
+/** Dossiers changed after the cursor, oldest change first; progress lines are read with `tracuu`. */
+export const changesReplySchema = replyHeadSchema.extend({
+  DanhSachHoSo: z.array(portalDossierSummarySchema),
+  /** Opaque; hand it back as `ConTro` to read on. */
+  ConTro: z.string().min(1),
+  ConDuLieu: z.boolean(),
+});
 
 export const healthReplySchema = replyHeadSchema.extend({ ThoiGianMayChu: timestamp, SoHoSo: z.number().int().nonnegative() });

@@ -1,21 +1,23 @@
 import type { z } from 'zod';
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import type { DemoDataset, DemoDossier } from '../demo/demo-dataset.js';
-import { visibleTimes } from '../demo/visible-times.js';
-import { SimulatorServer, json, type SimRequest, type SimResponse } from '../simulator-kit.js';
+import { visibleTimes, type VisibleTimes } from '../demo/visible-times.js';
+import { SimulatorServer, json, readSequenceCursor, writeSequenceCursor, type SimRequest, type SimResponse } from '../simulator-kit.js';
 import { buildDemoPortal, type DemoPortalEntry } from './demo-portal.js';
-import { PORTAL_CODE_BY_STATUS, PROGRESS_STATE_BY_STATUS, formatPortalTimestamp } from './mapping.js';
+import { PORTAL_CODE_BY_STATUS, PROGRESS_STATE_BY_STATUS, formatPortalTimestamp, formatPortalTimestampMs } from './mapping.js';
 import {
   PORTAL_ERROR_CODES,
   PORTAL_LIMITS,
   PORTAL_PATHS,
   SUCCESS_MESSAGE,
+  changesQuerySchema,
   createRequestSchema,
   lookupRequestSchema,
   progressRequestSchema,
   updateRequestSchema,
   type HoSo,
   type PortalDossierRecord,
+  type PortalDossierSummary,
   type QuaTrinhXuLy,
   type UpdateItem,
 } from './payload.js';
@@ -35,12 +37,32 @@ export interface NationalPortalSimulator {
   statusOf(dossierCode: string): DossierStatus | null;
 }
 
-interface StoredDossier {
+/** A record's content once the portal holds it as its own (created, or changed since seeding). */
+interface OwnRecord {
   hoSo: HoSo;
-  version: number;
-  updatedAtMs: number;
   progress: QuaTrinhXuLy[];
   progressKeys: Set<string>;
+}
+
+interface StoredDossier {
+  /**
+   * The demo entry a seeded record is rendered from while `own` is null. Rendering on demand
+   * keeps a million seeded dossiers at a few small fields each instead of ~30 strings and a Set.
+   */
+  readonly seed: DemoPortalEntry | null;
+  own: OwnRecord | null;
+  /** MaTinh as held now: the feed of that province lists the record. */
+  province: string;
+  version: number;
+  updatedAtMs: number;
+  /** Sequence of the latest change; older feed entries for this record are skipped. */
+  sequence: number;
+}
+
+/** One province's change feed: entries in sequence order, a record once per change. */
+interface Feed {
+  sequences: number[];
+  entries: StoredDossier[];
 }
 
 interface AppliedUpdate {
@@ -55,13 +77,21 @@ interface AppliedUpdate {
  *   answers error_code "3" "Hồ sơ … đã tồn tại" and creates none.
  * - `POST /api/hoso/capnhat [{MaHoSo, MaYeuCau, …changed fields}]` (≤ 50) — update, idempotent
  *   by MaYeuCau: a replay answers `DaXuLyTruocDo: true` and changes nothing; the same MaYeuCau
- *   with other content answers "5".
+ *   with other content answers "5". Any HoSo field but MaHoSo and NoiNopHoSo may change.
  * - `POST /api/hoso/tientrinh [QuaTrinhXuLy…]` (≤ 10) — progress lines; a line the portal holds
  *   already (same dossier, instant, state and content) is counted, not added again.
  * - `POST /api/hoso/tracuu {DanhSachMaHoSo}` (≤ 100) — read-back with progress; unknown codes absent.
+ * - `GET /api/hoso/thaydoi?MaTinh=96&ConTro=<opaque>&SoLuong=1000` (SoLuong 1–1000, default
+ *   100) — the dossiers of a province changed after the cursor, oldest change first, without
+ *   progress lines: `{DanhSachHoSo: [HoSo + NgayCapNhat + PhienBan], ConTro, ConDuLieu}`. Every
+ *   create, update and new progress line makes a change; a dossier changed twice appears once, at
+ *   its latest change. A cursor of another province answers "1", a page over 1000 answers "4".
  * - `GET /api/trangthai` — health.
  * Replies are `{error_code, message, …}` with HTTP 200, "0" + "thành công" on success; a body
  * that is not JSON answers HTTP 400 with error_code "1". Admin: `GET /__admin/ground-truth`.
+ *
+ * Demo records mirror the provincial copy, drift included: its legacy commune code (`MaXa`) and
+ * its own due date (`NgayHenTra`).
  */
 export function createNationalPortalSimulator(options: NationalPortalSimulatorOptions): NationalPortalSimulator {
   const demo = buildDemoPortal(options.dataset, options.seed, options.driftRate);
@@ -71,26 +101,54 @@ export function createNationalPortalSimulator(options: NationalPortalSimulatorOp
   return { server, statusOf: (code) => portal.statusOf(code) };
 }
 
+const CURSOR_PREFIX = 'dvcqg.thaydoi.';
+
 class Portal {
   private readonly dossiers = new Map<string, StoredDossier>();
   private readonly updates = new Map<string, AppliedUpdate>();
+  private readonly feeds = new Map<string, Feed>();
+  private sequence = 0;
 
   constructor(
     entries: readonly DemoPortalEntry[],
     private readonly clock: () => Date,
   ) {
-    for (const entry of entries) this.dossiers.set(entry.dossier.code, seedRecord(entry));
+    const seeded = entries.map(
+      (entry): StoredDossier => ({
+        seed: entry,
+        own: null,
+        province: entry.dossier.provinceCode,
+        version: 1 + seedStepCount(entry.dossier, entry.status),
+        updatedAtMs: entry.updatedAtMs,
+        sequence: 0,
+      }),
+    );
+    // The feed starts in the order the records last changed, as the portal's history would have
+    // it. Sorted as an index over typed keys: a million object comparisons cost seconds.
+    const stamps = Float64Array.from(seeded, (stored) => stored.updatedAtMs);
+    const order = new Uint32Array(seeded.length).map((_, index) => index);
+    order.sort((a, b) => (stamps[a] ?? 0) - (stamps[b] ?? 0) || compareText(codeOf(seeded[a] as StoredDossier), codeOf(seeded[b] as StoredDossier)));
+    for (const index of order) {
+      const stored = seeded[index] as StoredDossier;
+      this.dossiers.set(codeOf(stored), stored);
+      this.append(stored);
+    }
   }
 
   statusOf(code: string): DossierStatus | null {
     const stored = this.dossiers.get(code);
-    return stored ? (PORTAL_STATUS[stored.hoSo.TrangThaiHoSo] ?? null) : null;
+    if (!stored) return null;
+    if (stored.own) return PORTAL_STATUS[stored.own.hoSo.TrangThaiHoSo] ?? null;
+    return stored.seed?.status ?? null;
   }
 
   handle(req: SimRequest): SimResponse {
     const path = req.url.pathname;
-    if (path === PORTAL_PATHS.health && req.method === 'GET') {
-      return ok({ ThoiGianMayChu: formatPortalTimestamp(this.clock()), SoHoSo: this.dossiers.size });
+    if (req.method === 'GET') {
+      if (path === PORTAL_PATHS.health) {
+        return ok({ ThoiGianMayChu: formatPortalTimestamp(this.clock()), SoHoSo: this.dossiers.size });
+      }
+      if (path === PORTAL_PATHS.changes) return this.changes(req.url.searchParams);
     }
     const routes: Record<string, (body: unknown) => SimResponse> = {
       [PORTAL_PATHS.create]: (body) => this.create(body),
@@ -122,7 +180,16 @@ class Portal {
     }
     const now = this.clock().getTime();
     for (const hoSo of parsed.data) {
-      this.dossiers.set(hoSo.MaHoSo, { hoSo, version: 1, updatedAtMs: now, progress: [], progressKeys: new Set() });
+      const stored: StoredDossier = {
+        seed: null,
+        own: { hoSo, progress: [], progressKeys: new Set() },
+        province: hoSo.MaTinh,
+        version: 1,
+        updatedAtMs: now,
+        sequence: 0,
+      };
+      this.dossiers.set(hoSo.MaHoSo, stored);
+      this.append(stored);
     }
     return ok({ DanhSachMaHoSo: [...codes] });
   }
@@ -143,10 +210,12 @@ class Portal {
       const applied = this.updates.get(item.MaYeuCau);
       if (applied) return { ...applied.result, DaXuLyTruocDo: true };
       const stored = this.dossiers.get(item.MaHoSo) as StoredDossier;
+      const own = this.materialize(stored);
       const { MaHoSo: _code, MaYeuCau: _key, ...changes } = item;
-      stored.hoSo = { ...stored.hoSo, ...definedOnly(changes) };
+      own.hoSo = { ...own.hoSo, ...definedOnly(changes) };
+      stored.province = own.hoSo.MaTinh;
       this.touch(stored);
-      const result = { MaHoSo: item.MaHoSo, MaYeuCau: item.MaYeuCau, TrangThaiHoSo: stored.hoSo.TrangThaiHoSo, PhienBan: stored.version };
+      const result = { MaHoSo: item.MaHoSo, MaYeuCau: item.MaYeuCau, TrangThaiHoSo: own.hoSo.TrangThaiHoSo, PhienBan: stored.version };
       this.updates.set(item.MaYeuCau, { fingerprint: fingerprint(item), result });
       return { ...result, DaXuLyTruocDo: false };
     });
@@ -163,11 +232,12 @@ class Portal {
     let added = 0;
     for (const line of parsed.data) {
       const stored = this.dossiers.get(line.MaHoSo) as StoredDossier;
+      const own = this.materialize(stored);
       const key = progressKey(line);
-      if (stored.progressKeys.has(key)) continue;
-      stored.progressKeys.add(key);
-      stored.progress.push(line);
-      stored.progress.sort((a, b) => (a.ThoiDiemXuLy < b.ThoiDiemXuLy ? -1 : a.ThoiDiemXuLy > b.ThoiDiemXuLy ? 1 : 0));
+      if (own.progressKeys.has(key)) continue;
+      own.progressKeys.add(key);
+      own.progress.push(line);
+      own.progress.sort((a, b) => (a.ThoiDiemXuLy < b.ThoiDiemXuLy ? -1 : a.ThoiDiemXuLy > b.ThoiDiemXuLy ? 1 : 0));
       this.touch(stored);
       added += 1;
     }
@@ -182,34 +252,100 @@ class Portal {
     for (const code of new Set(parsed.data.DanhSachMaHoSo)) {
       const stored = this.dossiers.get(code);
       if (!stored) continue;
-      found.push({
-        ...stored.hoSo,
-        NgayCapNhat: formatPortalTimestamp(new Date(stored.updatedAtMs)),
-        PhienBan: stored.version,
-        QuaTrinhXuLy: stored.progress,
-      });
+      const progress = (stored.own ?? seededRecord(stored.seed as DemoPortalEntry)).progress;
+      found.push({ ...summaryOf(stored), QuaTrinhXuLy: progress });
     }
     return ok({ DanhSachHoSo: found });
   }
 
-  /** A change stamps the portal's clock, one second past the last stamp at least: stamps have second resolution. */
+  private changes(params: URLSearchParams): SimResponse {
+    const parsed = parse(changesQuerySchema, Object.fromEntries(params));
+    if (!parsed.ok) return parsed.reply;
+    const { MaTinh: province, ConTro: token, SoLuong: size = PORTAL_LIMITS.feedDefault } = parsed.data;
+    if (size > PORTAL_LIMITS.feed) return tooMany('hồ sơ', PORTAL_LIMITS.feed);
+    const after = readSequenceCursor(`${CURSOR_PREFIX}${province}.`, token ?? null);
+    if (after === null) return fail(PORTAL_ERROR_CODES.INVALID, 'ConTro không hợp lệ cho tỉnh này');
+
+    const feed = this.feeds.get(province);
+    const items: PortalDossierSummary[] = [];
+    let last = after;
+    let more = false;
+    if (feed) {
+      for (let index = upperBound(feed.sequences, after); index < feed.entries.length; index += 1) {
+        const stored = feed.entries[index] as StoredDossier;
+        const sequence = feed.sequences[index] ?? 0;
+        // Superseded by a later change of the same record, or moved to another province's feed.
+        if (stored.sequence !== sequence) continue;
+        if (items.length === size) {
+          more = true;
+          break;
+        }
+        items.push(summaryOf(stored));
+        last = sequence;
+      }
+      // Superseded entries at the tail need not be read again: move past them.
+      if (!more) last = Math.max(last, feed.sequences.at(-1) ?? after);
+    }
+    return ok({ DanhSachHoSo: items, ConTro: writeSequenceCursor(`${CURSOR_PREFIX}${province}.`, last), ConDuLieu: more });
+  }
+
+  /** The record as the portal's own, built from its demo entry the first time it changes. */
+  private materialize(stored: StoredDossier): OwnRecord {
+    stored.own ??= seededRecord(stored.seed as DemoPortalEntry);
+    return stored.own;
+  }
+
+  /**
+   * A change stamps the portal's clock, one second past the last stamp at least (stamps have
+   * second resolution), and moves the record to the end of its province's feed.
+   */
   private touch(stored: StoredDossier): void {
     stored.version += 1;
     stored.updatedAtMs = Math.max(this.clock().getTime(), stored.updatedAtMs + 1_000);
+    this.append(stored);
   }
+
+  private append(stored: StoredDossier): void {
+    this.sequence += 1;
+    stored.sequence = this.sequence;
+    let feed = this.feeds.get(stored.province);
+    if (!feed) {
+      feed = { sequences: [], entries: [] };
+      this.feeds.set(stored.province, feed);
+    }
+    feed.sequences.push(this.sequence);
+    feed.entries.push(stored);
+  }
+}
+
+function codeOf(stored: StoredDossier): string {
+  return stored.own?.hoSo.MaHoSo ?? (stored.seed as DemoPortalEntry).dossier.code;
+}
+
+/** The record as listed: a seeded one is rendered afresh, so it takes the two fields in place. */
+function summaryOf(stored: StoredDossier): PortalDossierSummary {
+  const listed = { NgayCapNhat: stamp(stored.updatedAtMs), PhienBan: stored.version };
+  return stored.own ? { ...stored.own.hoSo, ...listed } : Object.assign(seededHoSo(stored.seed as DemoPortalEntry), listed);
 }
 
 const PORTAL_STATUS: Readonly<Record<string, DossierStatus>> = Object.fromEntries(
   Object.entries(PORTAL_CODE_BY_STATUS).map(([status, code]) => [code, status as DossierStatus]),
 );
 
-/** A demo dossier as the province's sync left it on the portal, with the progress lines of its steps. */
-function seedRecord(entry: DemoPortalEntry): StoredDossier {
+/** The dates a demo record shows: the dossier's as its status implies, and the provincial copy's own due date. */
+function seedTimes(entry: DemoPortalEntry): VisibleTimes {
+  const times = visibleTimes(entry.dossier, entry.status);
+  const ownDue = entry.dossier.provincial?.dueAtMs;
+  // A copy that shows no due date (not received) shows none whatever the province holds.
+  return ownDue === undefined || times.dueAtMs === null ? times : { ...times, dueAtMs: ownDue };
+}
+
+/** A demo dossier as the province's sync left it on the portal: the provincial copy, drift included. */
+function seededHoSo(entry: DemoPortalEntry): HoSo {
   const { dossier, status } = entry;
-  const times = visibleTimes(dossier, status);
-  const stamp = (ms: number | null): string => (ms === null ? '' : formatPortalTimestamp(new Date(ms)));
+  const times = seedTimes(entry);
   const decided = times.finishedAtMs;
-  const hoSo: HoSo = {
+  return {
     MaHoSo: dossier.code,
     MaTTHC: dossier.procedureCode,
     TenTTHC: dossier.procedureName,
@@ -228,48 +364,80 @@ function seedRecord(entry: DemoPortalEntry): StoredDossier {
     TrangThaiHoSo: PORTAL_CODE_BY_STATUS[status],
     DonViXuLy: dossier.agencyId,
     MaTinh: dossier.provinceCode,
-    MaXa: dossier.communeCode,
+    // A provincial copy that kept a pre-2025 commune code synced that code.
+    MaXa: dossier.provincial?.communeCode ?? dossier.communeCode,
     NoiNopHoSo: '2',
     GhiChu: '',
   };
-  const progress = demoProgress(dossier, status, times).map((line) => ({ ...line, ThoiDiemXuLy: stamp(line.atMs) }));
-  const lines: QuaTrinhXuLy[] = progress.map(({ atMs: _at, ...line }) => line);
-  return {
-    hoSo,
-    version: 1 + lines.length,
-    updatedAtMs: entry.updatedAtMs,
-    progress: lines,
-    progressKeys: new Set(lines.map(progressKey)),
-  };
 }
 
-type SeedLine = Omit<QuaTrinhXuLy, 'ThoiDiemXuLy'> & { atMs: number };
+/** A demo record with the progress lines of the steps the province reported. */
+function seededRecord(entry: DemoPortalEntry): OwnRecord {
+  const times = seedTimes(entry);
+  const due = stamp(times.dueAtMs);
+  const progress = seedSteps(entry.dossier, entry.status, times).map(
+    (step): QuaTrinhXuLy => ({
+      MaHoSo: entry.dossier.code,
+      NguoiXuLy: 'Bộ phận một cửa',
+      ChucDanh: 'Công chức tư pháp - hộ tịch',
+      ThoiDiemXuLy: stamp(step.atMs),
+      PhongBanXuLy: 'Bộ phận tiếp nhận và trả kết quả',
+      NoiDungXuLy: step.content,
+      TrangThai: PROGRESS_STATE_BY_STATUS[step.state],
+      NgayBatDau: '',
+      NgayKetThucTheoQuyDinh: due,
+    }),
+  );
+  return { hoSo: seededHoSo(entry), progress, progressKeys: new Set(progress.map(progressKey)) };
+}
 
-/** The steps the province reported, up to the status the portal shows. */
-function demoProgress(dossier: DemoDossier, status: DossierStatus, times: ReturnType<typeof visibleTimes>): SeedLine[] {
-  const line = (atMs: number, state: DossierStatus, content: string): SeedLine => ({
-    MaHoSo: dossier.code,
-    NguoiXuLy: 'Bộ phận một cửa',
-    ChucDanh: 'Công chức tư pháp - hộ tịch',
-    PhongBanXuLy: 'Bộ phận tiếp nhận và trả kết quả',
-    NoiDungXuLy: content,
-    TrangThai: PROGRESS_STATE_BY_STATUS[state],
-    atMs,
-    NgayBatDau: '',
-    NgayKetThucTheoQuyDinh: times.dueAtMs === null ? '' : formatPortalTimestamp(new Date(times.dueAtMs)),
-  });
-  const lines: SeedLine[] = [];
-  if (times.receivedAtMs !== null) lines.push(line(times.receivedAtMs, 'RECEIVED', 'Tiếp nhận hồ sơ'));
-  const past = (candidate: DossierStatus[]) => candidate.includes(status);
-  if (dossier.processingAtMs !== null && past(['PROCESSING', 'SUPPLEMENT_REQUESTED', 'AWAITING_FINANCIAL_OBLIGATION', 'SUSPENDED', 'RESOLVED', 'RESULT_RETURNED'])) {
-    lines.push(line(dossier.processingAtMs, 'PROCESSING', 'Chuyển xử lý'));
+/** How many steps {@link seedSteps} lists, without listing them: counted for every seeded record. */
+function seedStepCount(dossier: DemoDossier, status: DossierStatus): number {
+  const received = status !== 'SUBMITTED' && dossier.receivedAtMs !== null;
+  const finished = DECIDED.has(status) && dossier.finishedAtMs !== null;
+  const returned = status === 'RESULT_RETURNED' && dossier.returnedAtMs !== null;
+  const processing = dossier.processingAtMs !== null && AFTER_PROCESSING.has(status);
+  const paused = dossier.pausedAtMs !== null && PAUSED.has(status);
+  return Number(received) + Number(processing) + Number(paused) + Number(finished) + Number(returned);
+}
+
+interface SeedStep {
+  atMs: number;
+  state: DossierStatus;
+  content: string;
+}
+
+/** The steps the province reported, up to the status the portal shows (one version each). */
+function seedSteps(dossier: DemoDossier, status: DossierStatus, times: VisibleTimes): SeedStep[] {
+  const steps: SeedStep[] = [];
+  if (times.receivedAtMs !== null) steps.push({ atMs: times.receivedAtMs, state: 'RECEIVED', content: 'Tiếp nhận hồ sơ' });
+  if (dossier.processingAtMs !== null && AFTER_PROCESSING.has(status)) {
+    steps.push({ atMs: dossier.processingAtMs, state: 'PROCESSING', content: 'Chuyển xử lý' });
   }
-  if (dossier.pausedAtMs !== null && past(['SUPPLEMENT_REQUESTED', 'AWAITING_FINANCIAL_OBLIGATION', 'SUSPENDED'])) {
-    lines.push(line(dossier.pausedAtMs, status, PAUSE_CONTENT[status] ?? 'Tạm dừng xử lý'));
+  if (dossier.pausedAtMs !== null && PAUSED.has(status)) {
+    steps.push({ atMs: dossier.pausedAtMs, state: status, content: PAUSE_CONTENT[status] ?? 'Tạm dừng xử lý' });
   }
-  if (times.finishedAtMs !== null) lines.push(line(times.finishedAtMs, status === 'RESULT_RETURNED' ? 'RESOLVED' : status, FINISH_CONTENT[status] ?? 'Hoàn thành xử lý'));
-  if (times.returnedAtMs !== null) lines.push(line(times.returnedAtMs, 'RESULT_RETURNED', 'Đã trả kết quả'));
-  return lines;
+  if (times.finishedAtMs !== null) {
+    steps.push({ atMs: times.finishedAtMs, state: status === 'RESULT_RETURNED' ? 'RESOLVED' : status, content: FINISH_CONTENT[status] ?? 'Hoàn thành xử lý' });
+  }
+  if (times.returnedAtMs !== null) steps.push({ atMs: times.returnedAtMs, state: 'RESULT_RETURNED', content: 'Đã trả kết quả' });
+  return steps;
+}
+
+const AFTER_PROCESSING = new Set<DossierStatus>([
+  'PROCESSING',
+  'SUPPLEMENT_REQUESTED',
+  'AWAITING_FINANCIAL_OBLIGATION',
+  'SUSPENDED',
+  'RESOLVED',
+  'RESULT_RETURNED',
+]);
+const PAUSED = new Set<DossierStatus>(['SUPPLEMENT_REQUESTED', 'AWAITING_FINANCIAL_OBLIGATION', 'SUSPENDED']);
+/** The statuses whose copy shows a decision date (as `visibleTimes` has it). */
+const DECIDED = new Set<DossierStatus>(['RESOLVED', 'RESULT_RETURNED', 'WITHDRAWN', 'REJECTED']);
+
+function stamp(ms: number | null): string {
+  return ms === null ? '' : formatPortalTimestampMs(ms);
 }
 
 const PAUSE_CONTENT: Partial<Record<DossierStatus, string>> = {
@@ -311,6 +479,22 @@ function fingerprint(item: UpdateItem): string {
 
 function progressKey(line: QuaTrinhXuLy): string {
   return [line.MaHoSo, line.ThoiDiemXuLy, line.TrangThai, line.NoiDungXuLy].join('\u0000');
+}
+
+/** First index whose value is greater than `value` in an ascending array. */
+function upperBound(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((values[middle] ?? 0) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

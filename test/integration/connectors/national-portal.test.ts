@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusWrite } from '../../../src/connectors/connector.js';
+import type { DossierCreate, StatusWrite } from '../../../src/connectors/connector.js';
 import { isConnectorError, type ConnectorError } from '../../../src/connectors/connector-error.js';
 import { buildDemoDataset, type DemoDataset, type DemoDossier } from '../../../src/connectors/demo/demo-dataset.js';
 import { NationalPortalConnector, type NationalPortalConnectorOptions } from '../../../src/connectors/national-portal/client.js';
@@ -9,6 +9,8 @@ import { PORTAL_PATHS } from '../../../src/connectors/national-portal/payload.js
 import { PortalRejectedError } from '../../../src/connectors/national-portal/portal-error.js';
 import { createNationalPortalSimulator, type NationalPortalSimulator } from '../../../src/connectors/national-portal/simulator.js';
 import { silentLogger } from '../../../src/logger.js';
+import { makeDemoDataset, makeDemoDossier, provincialCopy } from './hand-made-dataset.js';
+import { readWholeFeed } from './read-whole-feed.js';
 
 const SEED = 20250701;
 const ANCHOR = new Date('2025-10-01T00:00:00+07:00');
@@ -25,8 +27,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((item) => item.close()));
 });
 
-async function start(): Promise<NationalPortalSimulator> {
-  const simulator = createNationalPortalSimulator({ dataset, seed: SEED });
+async function start(data: DemoDataset = dataset, driftRate?: number): Promise<NationalPortalSimulator> {
+  const simulator = createNationalPortalSimulator({ dataset: data, seed: SEED, ...(driftRate === undefined ? {} : { driftRate }) });
   await simulator.server.listen(0);
   running.push(simulator.server);
   return simulator;
@@ -72,6 +74,31 @@ function makeStatusWrite(dossierCode: string, overrides: Partial<StatusWrite> = 
     at: new Date('2025-09-16T03:00:00Z'),
     ...overrides,
   };
+}
+
+/** A correction opening a dossier the demo portal does not hold, with a code unique to the test. */
+function makeCreate(overrides: Partial<DossierCreate> = {}): DossierCreate {
+  unique += 1;
+  return {
+    correctionId: `create-${unique}`,
+    dossierCode: `000.00.37.H96-250915-${String(8000 + unique).padStart(4, '0')}`,
+    procedureCode: '1.001193',
+    communeCode: '32002',
+    provinceCode: '96',
+    applicantPersonalId: '096190123456',
+    status: 'RESOLVED',
+    receivedAt: new Date('2025-09-15T02:30:00Z'),
+    dueAt: new Date('2025-09-16T10:00:00Z'),
+    finishedAt: new Date('2025-09-15T08:00:00Z'),
+    returnedAt: null,
+    reason: 'Bộ Tư pháp đã giải quyết; Cổng chưa có hồ sơ',
+    at: new Date('2025-09-16T03:00:00Z'),
+    ...overrides,
+  };
+}
+
+async function getJson(simulator: NationalPortalSimulator, pathAndQuery: string): Promise<{ error_code: string; message: string }> {
+  return (await (await fetch(`${simulator.server.url}${pathAndQuery}`)).json()) as { error_code: string; message: string };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
@@ -122,7 +149,7 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    expect(await connector.createDossier(input)).toEqual({ ok: true, value: { dossierCode: input.code } });
+    expect(await connector.createPortalDossier(input)).toEqual({ ok: true, value: { dossierCode: input.code } });
     const [observation] = await connector.dossiersByCode([input.code]);
     expect(observation).toMatchObject({
       system: 'national-portal',
@@ -143,8 +170,8 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    await connector.createDossier(input);
-    const again = await connector.createDossier({ ...input, status: 'PROCESSING' });
+    await connector.createPortalDossier(input);
+    const again = await connector.createPortalDossier({ ...input, status: 'PROCESSING' });
     expect(again).toMatchObject({ ok: false, error: { code: 'DOSSIER_ALREADY_EXISTS' } });
     const [observation] = await connector.dossiersByCode([input.code]);
     expect(observation?.status).toBe('RECEIVED');
@@ -154,7 +181,7 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    await connector.createDossier(input);
+    await connector.createPortalDossier(input);
     const write = makeStatusWrite(input.code, { status: 'RESOLVED' });
 
     expect(await connector.writeDossierStatus(write)).toEqual({ applied: true, nativeStatus: '9' });
@@ -169,7 +196,7 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    await connector.createDossier(input);
+    await connector.createPortalDossier(input);
     const write = makeStatusWrite(input.code, { status: 'PROCESSING' });
 
     expect((await connector.writeDossierStatus(write)).applied).toBe(true);
@@ -184,7 +211,7 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    await connector.createDossier(input);
+    await connector.createPortalDossier(input);
     const write = makeStatusWrite(input.code, { status: 'PROCESSING' });
     await connector.writeDossierStatus(write);
 
@@ -203,7 +230,7 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const simulator = await start();
     const connector = connect(simulator);
     const input = makeDossierInput();
-    await connector.createDossier(input);
+    await connector.createPortalDossier(input);
     const lines = Array.from({ length: 23 }, (_, index) => ({
       dossierCode: input.code,
       at: new Date(Date.UTC(2025, 8, 15, 3, index)),
@@ -271,5 +298,156 @@ describe('NationalPortalConnector against the national portal simulator', () => 
     const health = await connect(simulator).health();
     expect(health).toMatchObject({ system: 'national-portal', status: 'UP' });
     expect(health.detail).toMatch(/^\d+ dossiers$/);
+  });
+
+  it('lists every dossier it holds in a province once in its change feed, as the read-back has it', async () => {
+    const simulator = await start();
+    const connector = connect(simulator);
+    const truth = (await (await fetch(`${simulator.server.url}/__admin/ground-truth`)).json()) as PortalGroundTruth;
+    const missing = new Set(truth.missing.map((entry) => entry.dossierCode));
+    for (const province of ['96', '51']) {
+      const feed = await readWholeFeed(connector, province, { limit: 1_000 });
+      const held = dataset.dossiers.filter((d) => d.provinceCode === province && d.provincial && !missing.has(d.code));
+      expect(feed.read).toBe(held.length);
+      expect(new Set(feed.latest.keys())).toEqual(new Set(held.map((d) => d.code)));
+      const sample = held.slice(0, 150).map((d) => d.code);
+      for (const observation of await connector.dossiersByCode(sample)) {
+        expect(feed.latest.get(observation.dossierCode)).toEqual(observation);
+      }
+    }
+    expect(countOf(simulator, PORTAL_PATHS.changes)).toBeLessThanOrEqual(4);
+  });
+
+  it('lists a dossier again after the cursor once an update, a create or a progress line changes it', async () => {
+    const simulator = await start();
+    const connector = connect(simulator);
+    const before = await readWholeFeed(connector, '96', { limit: 1_000 });
+    const [updated, progressed] = [...before.latest.values()].filter((o) => o.status === 'PROCESSING');
+    if (!updated || !progressed) throw new Error('the dataset needs two dossiers in processing');
+    const created = makeDossierInput();
+
+    await connector.writeDossierStatus(makeStatusWrite(updated.dossierCode, { status: 'RESOLVED' }));
+    await connector.createPortalDossier(created);
+    await connector.addProgress([{ dossierCode: progressed.dossierCode, at: new Date('2025-09-20T03:00:00Z'), status: 'PROCESSING', content: 'Xác minh' }]);
+    // A progress line the portal holds already changes nothing.
+    await connector.addProgress([{ dossierCode: progressed.dossierCode, at: new Date('2025-09-20T03:00:00Z'), status: 'PROCESSING', content: 'Xác minh' }]);
+
+    const after = await readWholeFeed(connector, '96', { cursor: before.cursor, limit: 2 });
+    expect([...after.latest.keys()]).toEqual([updated.dossierCode, created.code, progressed.dossierCode]);
+    expect(after.read).toBe(3);
+    expect(after.latest.get(updated.dossierCode)?.status).toBe('RESOLVED');
+    expect(Number(after.latest.get(progressed.dossierCode)?.sourceVersion)).toBe(Number(progressed.sourceVersion) + 1);
+    expect(after.latest.get(created.code)).toMatchObject({ system: 'national-portal', status: 'RECEIVED', dueAt: created.dueAt });
+    const idle = await connector.dossierChanges('96', after.cursor, 10);
+    expect(idle).toEqual({ items: [], nextCursor: idle.nextCursor, hasMore: false });
+  });
+
+  it('refuses a feed cursor of another province with "1" and a page over 1,000 with "4"', async () => {
+    const simulator = await start();
+    const page = await connect(simulator).dossierChanges('96', null, 5);
+    expect(page.items).toHaveLength(5);
+    expect(await getJson(simulator, `${PORTAL_PATHS.changes}?MaTinh=51&ConTro=${page.nextCursor}`)).toMatchObject({ error_code: '1' });
+    expect(await getJson(simulator, `${PORTAL_PATHS.changes}?MaTinh=96&SoLuong=1001`)).toMatchObject({ error_code: '4' });
+    expect(await getJson(simulator, `${PORTAL_PATHS.changes}?MaTinh=9&SoLuong=10`)).toMatchObject({ error_code: '1' });
+    expect(await getJson(simulator, `${PORTAL_PATHS.changes}?MaTinh=96&SoLuong=0`)).toMatchObject({ error_code: '1' });
+    const error = await failure(connect(simulator).dossierChanges('51', page.nextCursor, 5));
+    expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', reason: 'INVALID_PAYLOAD' });
+  });
+
+  it('mirrors the provincial copy’s legacy commune code and due date', async () => {
+    const legacy = makeDemoDossier();
+    legacy.provincial = provincialCopy(legacy, { communeCode: '32011' });
+    const ownDue = makeDemoDossier();
+    const dueAtMs = Date.parse('2025-09-19T17:00:00+07:00');
+    ownDue.provincial = provincialCopy(ownDue, { dueAtMs });
+    const plain = makeDemoDossier();
+    const simulator = await start(makeDemoDataset([legacy, ownDue, plain]), 0);
+    const connector = connect(simulator);
+
+    const { latest } = await readWholeFeed(connector, '96');
+    const looked = new Map((await connector.lookupDossiers([legacy.code, ownDue.code])).map((d) => [d.observation.dossierCode, d]));
+
+    expect(latest.get(legacy.code)?.communeCode).toBe('32011');
+    expect(looked.get(legacy.code)?.observation.communeCode).toBe('32011');
+    expect(latest.get(ownDue.code)?.dueAt).toEqual(new Date(dueAtMs));
+    expect(looked.get(ownDue.code)?.observation.dueAt).toEqual(new Date(dueAtMs));
+    expect(latest.get(plain.code)).toMatchObject({ communeCode: plain.communeCode, dueAt: new Date(plain.dueAtMs ?? 0) });
+    // The seeded progress lines say so too, and survive the record's first change.
+    expect(looked.get(ownDue.code)?.progress.map((line) => line.content)).toEqual(['Tiếp nhận hồ sơ', 'Chuyển xử lý']);
+    await connector.writeDossierStatus(makeStatusWrite(ownDue.code, { status: 'RESOLVED' }));
+    const [changed] = await connector.lookupDossiers([ownDue.code]);
+    expect(changed?.observation).toMatchObject({ status: 'RESOLVED', dueAt: new Date(dueAtMs) });
+    expect(changed?.progress).toHaveLength(3);
+  });
+
+  it('opens a dossier it lacks as a correction, and answers a resend as not applied', async () => {
+    const simulator = await start();
+    const connector = connect(simulator);
+    const create = makeCreate();
+
+    expect(await connector.createDossier(create)).toEqual({ applied: true, nativeStatus: '9' });
+    const [first] = await connector.lookupDossiers([create.dossierCode]);
+    expect(first?.observation).toMatchObject({
+      system: 'national-portal',
+      dossierCode: create.dossierCode,
+      procedureCode: '1.001193',
+      communeCode: '32002',
+      provinceCode: '96',
+      applicantPersonalId: create.applicantPersonalId,
+      nativeStatus: '9',
+      status: 'RESOLVED',
+      receivedAt: create.receivedAt,
+      dueAt: create.dueAt,
+      finishedAt: create.finishedAt,
+      returnedAt: null,
+    });
+    expect(first?.progress).toEqual([expect.objectContaining({ at: create.at, content: create.reason, actor: 'Trục liên thông' })]);
+    const { cursor } = await readWholeFeed(connector, '96', { limit: 1_000 });
+
+    expect(await connector.createDossier(create)).toEqual({ applied: false, nativeStatus: '9' });
+    const [again] = await connector.lookupDossiers([create.dossierCode]);
+    expect(again?.observation.sourceVersion).toBe(first?.observation.sourceVersion);
+    expect(again?.progress).toHaveLength(1);
+    expect((await readWholeFeed(connector, '96', { cursor })).read).toBe(0);
+    expect(simulator.statusOf(create.dossierCode)).toBe('RESOLVED');
+  });
+
+  it('refuses a create correction id reused for other facts, creating nothing', async () => {
+    const simulator = await start();
+    const connector = connect(simulator);
+    const create = makeCreate();
+    await connector.createDossier(create);
+
+    const otherStatus = await failure(connector.createDossier({ ...create, status: 'RESULT_RETURNED', returnedAt: create.at }));
+    expect(otherStatus).toMatchObject({ code: 'UPSTREAM_REJECTED', reason: 'CORRECTION_ID_REUSED', errorCode: '5', transient: false });
+    const otherCode = makeCreate().dossierCode;
+    const otherDossier = await failure(connector.createDossier({ ...create, dossierCode: otherCode }));
+    expect(otherDossier).toMatchObject({ reason: 'CORRECTION_ID_REUSED' });
+    expect(simulator.statusOf(otherCode)).toBeNull();
+    expect(simulator.statusOf(create.dossierCode)).toBe('RESOLVED');
+  });
+
+  it('mirrors a create onto a dossier the portal held already, without blanking what the hub does not know', async () => {
+    const simulator = await start();
+    const connector = connect(simulator);
+    const input = makeDossierInput();
+    await connector.createPortalDossier(input);
+    const create = makeCreate({ dossierCode: input.code, status: 'PROCESSING', finishedAt: null });
+
+    expect(await connector.createDossier(create)).toEqual({ applied: true, nativeStatus: '4' });
+    const record = (await (await fetch(`${simulator.server.url}${PORTAL_PATHS.lookup}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ DanhSachMaHoSo: [input.code] }),
+    }).then((res) => res.json())) as { DanhSachHoSo: { ChuHoSo: string; TrangThaiHoSo: string }[] });
+    expect(record.DanhSachHoSo[0]).toMatchObject({ ChuHoSo: input.applicantName, TrangThaiHoSo: '4' });
+  });
+
+  it('refuses a create whose code names no full agency id, creating nothing', async () => {
+    const simulator = await start();
+    const create = makeCreate({ dossierCode: 'H96-250915-0001' });
+    const error = await failure(connect(simulator).createDossier(create));
+    expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', reason: 'INVALID_PAYLOAD' });
+    expect(simulator.statusOf(create.dossierCode)).toBeNull();
   });
 });

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { StatusWrite } from '../../../src/connectors/connector.js';
+import type { DossierCreate, StatusWrite } from '../../../src/connectors/connector.js';
 import { DOSSIER_STATUSES, STATUS_CODE } from '../../../src/domain/dossier-status.js';
 import {
   PORTAL_CODE_BY_STATUS,
+  agencyOfDossierCode,
   formatPortalTimestamp,
+  formatPortalTimestampMs,
+  hoSoFromCreate,
   observationFromRecord,
   parsePortalTimestamp,
   portalStatus,
   progressFromStatusWrite,
+  updateFromCreate,
   updateFromStatusWrite,
 } from '../../../src/connectors/national-portal/mapping.js';
-import { portalDossierSchema, type PortalDossierRecord } from '../../../src/connectors/national-portal/payload.js';
+import {
+  hoSoSchema,
+  portalDossierSchema,
+  updateItemSchema,
+  type PortalDossierRecord,
+} from '../../../src/connectors/national-portal/payload.js';
 import { rejectionReason } from '../../../src/connectors/national-portal/portal-error.js';
 
 function makeWrite(overrides: Partial<StatusWrite> = {}): StatusWrite {
@@ -156,5 +165,60 @@ describe('rejectionReason', () => {
     ['constructor', 'UNKNOWN'],
   ])('reads error_code %s as %s', (code, reason) => {
     expect(rejectionReason(code)).toBe(reason);
+  });
+});
+
+describe('portal corrections that open a dossier', () => {
+  const create: DossierCreate = {
+    correctionId: 'corr-9',
+    dossierCode: '000.00.37.H96-250915-0001',
+    procedureCode: '1.001193',
+    communeCode: '32002',
+    provinceCode: '96',
+    applicantPersonalId: null,
+    status: 'REJECTED',
+    receivedAt: null,
+    dueAt: null,
+    finishedAt: new Date('2025-09-16T03:00:00Z'),
+    returnedAt: null,
+    reason: 'Không tiếp nhận',
+    at: new Date('2025-09-16T04:00:00Z'),
+  };
+
+  it('formats epoch milliseconds exactly as it formats a Date', () => {
+    for (const text of ['2025-06-30T16:59:59.999Z', '2025-06-30T17:00:00Z', '2024-02-28T17:00:00Z', '1969-12-31T23:00:00Z']) {
+      expect(formatPortalTimestampMs(Date.parse(text))).toBe(formatPortalTimestamp(new Date(text)));
+    }
+  });
+
+  it('builds a record the portal’s schema accepts, with the unit from the code and the filing instant it can stand for', () => {
+    const record = hoSoSchema.parse(hoSoFromCreate(create));
+    expect(record).toMatchObject({
+      MaHoSo: create.dossierCode,
+      TenTTHC: 'Đăng ký khai sinh',
+      ChuHoSo: '',
+      SoGiayToChuHoSo: '',
+      DinhDanhCHS: [],
+      DonViXuLy: '000.00.37.H96',
+      NgayNopHoSo: '20250916110000',
+      NgayTiepNhan: '',
+      NgayKetThucXuLy: '20250916100000',
+      NgayTuChoi: '20250916100000',
+      TrangThaiHoSo: '3',
+      GhiChu: 'Không tiếp nhận',
+    });
+    expect(agencyOfDossierCode('H96-250915-0001')).toBeNull();
+  });
+
+  it('updates with what the hub knows and never with the fields it leaves empty', () => {
+    const update = updateItemSchema.parse(updateFromCreate(create));
+    expect(update).toMatchObject({ MaHoSo: create.dossierCode, MaYeuCau: 'corr-9', TrangThaiHoSo: '3', MaXa: '32002', MaTinh: '96' });
+    for (const field of ['ChuHoSo', 'TenTTHC', 'KenhThucHien', 'NgayNopHoSo', 'DonViXuLy', 'SoGiayToChuHoSo', 'DinhDanhCHS']) {
+      expect(update).not.toHaveProperty(field);
+    }
+    expect(updateFromCreate({ ...create, applicantPersonalId: '096190123456' })).toMatchObject({
+      SoGiayToChuHoSo: '096190123456',
+      DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: '096190123456' }],
+    });
   });
 });
