@@ -2,16 +2,17 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type {
   ChangePage,
+  DossierCorrectionSink,
+  DossierCreate,
   DossierObservation,
   DossierSource,
-  DossierStatusSink,
   StatusWrite,
   StatusWriteResult,
   SystemHealth,
 } from '../connector.js';
 import { ConnectorError, isConnectorError } from '../connector-error.js';
 import { HttpClient, type CallStats, type HttpRequest, type ResilienceOptions } from '../http-client.js';
-import { PROVINCIAL_CODE_BY_STATUS, formatVietnamTimestamp, toObservation } from './mapping.js';
+import { PROVINCIAL_CODE_BY_STATUS, formatVietnamTimestamp, receiveRequestFromCreate, toObservation } from './mapping.js';
 import {
   PROVINCIAL_ERROR_CODES,
   PROVINCIAL_MAX_LOOKUP,
@@ -34,11 +35,12 @@ const BUSINESS_ERROR_STATUSES = [400, 404, 409] as const;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
- * Connector to the provincial one-stop-shop system: its change feed, lookups by dossier code and
- * status write-backs. A reply with `MaLoi` other than "0" is a ConnectorError UPSTREAM_REJECTED
- * carrying the system's code and message, whatever the HTTP status it came with.
+ * Connector to the provincial one-stop-shop system: its change feed, lookups by dossier code,
+ * status write-backs and receipts of dossiers it lacks. A reply with `MaLoi` other than "0" is a
+ * ConnectorError UPSTREAM_REJECTED carrying the system's code and message, whatever the HTTP
+ * status it came with.
  */
-export class ProvincialConnector implements DossierSource, DossierStatusSink {
+export class ProvincialConnector implements DossierSource, DossierCorrectionSink {
   readonly system = 'provincial' as const;
   private readonly http: HttpClient;
 
@@ -53,7 +55,7 @@ export class ProvincialConnector implements DossierSource, DossierStatusSink {
 
   /**
    * The cursor is the system's own `ConTro`, passed through unchanged: it names the last change
-   * sequence read, so a read resumes exactly after it. `limit` is capped at the system's 500.
+   * sequence read, so a read resumes exactly after it. `limit` is capped at the system's 1,000.
    */
   async dossierChanges(
     provinceCode: string,
@@ -118,6 +120,30 @@ export class ProvincialConnector implements DossierSource, DossierStatusSink {
       },
       statusWriteReplySchema,
     );
+    return { applied: !reply.DuLieu.DaXuLy, nativeStatus: String(reply.DuLieu.TrangThaiHoSo) };
+  }
+
+  /**
+   * Opens a dossier the system lacks as a receipt by interchange (`POST /api/v1/hoso`), at the
+   * status and with the dates the hub holds. The correction id is the MaYeuCau, so a resend
+   * after a lost answer is answered `DaXuLy: true` (reported as `applied: false`), and retries
+   * are safe. The same correction id with other facts (MaLoi 5), or a dossier the system holds
+   * already (MaLoi 6), is an UPSTREAM_REJECTED with status 409.
+   */
+  async createDossier(create: DossierCreate): Promise<StatusWriteResult> {
+    const reply = await this.call(
+      {
+        method: 'POST',
+        path: '/api/v1/hoso',
+        headers: JSON_HEADERS,
+        body: JSON.stringify(receiveRequestFromCreate(create)),
+        idempotent: true,
+      },
+      statusWriteReplySchema,
+    );
+    if (reply.DuLieu.MaHoSo !== create.dossierCode) {
+      throw new ConnectorError(this.system, 'UPSTREAM_INVALID_RESPONSE', 'the receipt reply is about another dossier', { transient: false });
+    }
     return { applied: !reply.DuLieu.DaXuLy, nativeStatus: String(reply.DuLieu.TrangThaiHoSo) };
   }
 

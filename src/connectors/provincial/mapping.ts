@@ -1,7 +1,9 @@
+import { validateDossierCode } from '../../domain/dossier-code.js';
 import type { DossierStatus } from '../../domain/dossier-status.js';
+import { procedureByCode } from '../../domain/procedures.js';
 import { isCalendarDate } from '../../domain/vietnam-calendar.js';
-import type { DossierObservation } from '../connector.js';
-import type { ProvincialDossierRecord } from './payloads.js';
+import type { DossierCreate, DossierObservation } from '../connector.js';
+import type { DossierReceiveRequest, ProvincialDossierRecord } from './payloads.js';
 
 /**
  * `TrangThaiHoSo` of the one-stop-shop system → canonical status. The provincial system speaks
@@ -45,10 +47,31 @@ const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** `yyyyMMddHHmmss` on a Vietnamese wall clock (milliseconds are dropped). */
 export function formatVietnamTimestamp(instant: Date): string {
-  const time = instant.getTime();
-  if (Number.isNaN(time)) throw new RangeError('cannot format an invalid Date');
-  const iso = new Date(time + VIETNAM_OFFSET_MS).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return formatVietnamTimestampMs(instant.getTime());
+}
+
+const DAY_MS = 86_400_000;
+/** `yyyyMMdd` by Vietnamese day number: a change feed formats millions of stamps over a few hundred days. */
+const dayTexts = new Map<number, string>();
+
+/** {@link formatVietnamTimestamp} of epoch milliseconds, without a Date and an ISO string per stamp. */
+export function formatVietnamTimestampMs(time: number): string {
+  if (!Number.isFinite(time)) throw new RangeError('cannot format an invalid Date');
+  const local = time + VIETNAM_OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  let dayText = dayTexts.get(day);
+  if (dayText === undefined) {
+    if (dayTexts.size >= 100_000) dayTexts.clear();
+    const iso = new Date(day * DAY_MS).toISOString();
+    dayText = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+    dayTexts.set(day, dayText);
+  }
+  const seconds = Math.floor((local - day * DAY_MS) / 1_000);
+  return `${dayText}${twoDigits(Math.floor(seconds / 3_600))}${twoDigits(Math.floor(seconds / 60) % 60)}${twoDigits(seconds % 60)}`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** The instant of a `yyyyMMddHHmmss` Vietnam-time stamp, or null when it is not a real date and time. */
@@ -113,6 +136,38 @@ export function toObservation(record: ProvincialDossierRecord): DossierObservati
     updatedAt: requiredTimestamp(record.NgayCapNhat),
     sourceVersion: String(record.PhienBan),
   };
+}
+
+/**
+ * The receipt (`POST /api/v1/hoso`) a correction sends when the one-stop shop lacks a dossier:
+ * the correction id as MaYeuCau, the facts the hub holds, and the unit from the dossier code
+ * (`{agency id}-{yyMMdd}-{n}`). The applicant's name and the filing instant stay out: the hub
+ * does not keep them.
+ */
+export function receiveRequestFromCreate(create: DossierCreate): DossierReceiveRequest {
+  const parsedCode = validateDossierCode(create.dossierCode);
+  const procedureName = procedureByCode(create.procedureCode)?.name;
+  return {
+    MaYeuCau: create.correctionId,
+    MaHoSo: create.dossierCode,
+    MaTTHC: create.procedureCode,
+    ...(procedureName === undefined ? {} : { TenTTHC: procedureName }),
+    ...(parsedCode.ok ? { MaDonVi: parsedCode.value.agencyId } : {}),
+    MaXa: create.communeCode,
+    MaTinh: create.provinceCode,
+    ...(create.applicantPersonalId === null ? {} : { SoGiayToChuHoSo: create.applicantPersonalId }),
+    TrangThaiHoSo: PROVINCIAL_CODE_BY_STATUS[create.status],
+    NgayTiepNhan: optionalStamp(create.receivedAt),
+    NgayHenTra: optionalStamp(create.dueAt),
+    NgayKetThucXuLy: optionalStamp(create.finishedAt),
+    NgayTra: optionalStamp(create.returnedAt),
+    LyDo: create.reason.slice(0, 1000),
+    ThoiDiem: formatVietnamTimestamp(create.at),
+  };
+}
+
+function optionalStamp(instant: Date | null): string {
+  return instant === null ? '' : formatVietnamTimestamp(instant);
 }
 
 function optionalTimestamp(text: string): Date | null {

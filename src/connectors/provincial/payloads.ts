@@ -17,11 +17,13 @@ export const PROVINCIAL_ERROR_CODES = {
   ILLEGAL_STATUS_CHANGE: '4',
   /** The idempotency key MaYeuCau was already used for a different change (HTTP 409). */
   REQUEST_ID_REUSED: '5',
+  /** A dossier with that code is held already, received under another MaYeuCau (HTTP 409). */
+  ALREADY_HELD: '6',
   INTERNAL: '9',
 } as const;
 
-/** Page size limit of the change feed and of a lookup. */
-export const PROVINCIAL_MAX_PAGE = 500;
+/** Page size limit of the change feed (bulk readers take a thousand at a time) and of a lookup. */
+export const PROVINCIAL_MAX_PAGE = 1_000;
 export const PROVINCIAL_MAX_LOOKUP = 100;
 
 const timestampOrEmpty = z.string().refine(isVietnamTimestampOrEmpty, 'expected yyyyMMddHHmmss or an empty string');
@@ -86,6 +88,36 @@ export const statusWriteRequestSchema = z.object({
 
 export type StatusWriteRequest = z.infer<typeof statusWriteRequestSchema>;
 
+/**
+ * `POST /api/v1/hoso`: a dossier received by interchange (tiếp nhận hồ sơ liên thông) from the
+ * ministry's software or the hub, with the status and dates it has there. Fields the sender may
+ * not know are optional and recorded empty.
+ */
+export const dossierReceiveRequestSchema = z.object({
+  /** Idempotency key: a resend with the same MaYeuCau receives nothing new. */
+  MaYeuCau: z.string().min(1).max(100),
+  MaHoSo: z.string().min(1).max(64),
+  MaTTHC: z.string().min(1).max(100),
+  TenTTHC: z.string().max(1000).optional(),
+  MaDonVi: z.string().max(50).optional(),
+  MaXa: z.string().regex(/^\d{5}$/, 'expected a five-digit commune code'),
+  MaTinh: z.string().regex(/^\d{2}$/, 'expected a two-digit province code'),
+  ChuHoSo: z.string().max(500).optional(),
+  SoGiayToChuHoSo: z.string().regex(/^(?:\d{9}|\d{12})?$/, 'expected a 12-digit personal id or a 9-digit CMND').optional(),
+  KenhThucHien: z.number().int().min(1).max(3).optional(),
+  TrangThaiHoSo: z.number().int().min(1).max(10),
+  NgayNopHoSo: timestampOrEmpty.optional(),
+  NgayTiepNhan: timestampOrEmpty,
+  NgayHenTra: timestampOrEmpty,
+  NgayKetThucXuLy: timestampOrEmpty,
+  NgayTra: timestampOrEmpty,
+  LyDo: z.string().max(1000),
+  ThoiDiem: timestamp,
+});
+
+export type DossierReceiveRequest = z.infer<typeof dossierReceiveRequestSchema>;
+
+/** The reply to a status write-back and to a receipt: the dossier's status and version after it. */
 export const statusWriteReplySchema = z.object({
   ...success,
   DuLieu: z.object({

@@ -1,16 +1,18 @@
 import { STATUS_CODE, statusFromCode, type DossierStatus } from '../../domain/dossier-status.js';
 import { canReach, isTerminal } from '../../domain/status-transitions.js';
-import type { DemoDataset, DemoDossier } from '../demo/demo-dataset.js';
+import type { DemoDataset, DemoDossier, DemoSystemView } from '../demo/demo-dataset.js';
 import { forwardStep } from '../demo/forward-steps.js';
 import { dueDate } from '../demo/vietnam-calendar.js';
 import { visibleTimes } from '../demo/visible-times.js';
 import { SimulatorServer, json, seededRandom, type SimRequest, type SimResponse } from '../simulator-kit.js';
-import { formatVietnamTimestamp, parseVietnamTimestamp } from './mapping.js';
+import { formatVietnamTimestamp, formatVietnamTimestampMs, parseVietnamTimestamp } from './mapping.js';
 import {
   PROVINCIAL_ERROR_CODES,
   PROVINCIAL_MAX_PAGE,
+  dossierReceiveRequestSchema,
   lookupRequestSchema,
   statusWriteRequestSchema,
+  type DossierReceiveRequest,
   type ProvincialDossierRecord,
   type StatusWriteRequest,
 } from './payloads.js';
@@ -44,14 +46,28 @@ export interface ProvincialSimulator {
 
 /**
  * The provincial one-stop-shop system (Hệ thống thông tin giải quyết TTHC cấp tỉnh), serving:
- * - `GET  /api/v1/hoso/thaydoi?MaTinh=96&ConTro=<opaque>&SoLuong=500` — change feed of a province
- *   in change-sequence order. A dossier changed twice appears once, at its latest change, so a
- *   reader resuming from any cursor sees every dossier's current state exactly once.
+ * - `GET  /api/v1/hoso/thaydoi?MaTinh=96&ConTro=<opaque>&SoLuong=1000` — change feed of a
+ *   province in change-sequence order (SoLuong 1–1000, default 100). A dossier changed twice
+ *   appears once, at its latest change, so a reader resuming from any cursor sees every
+ *   dossier's current state exactly once.
  * - `POST /api/v1/hoso/tracuu {DanhSachMaHoSo}` — lookup of at most 100 codes; unknown ones are absent.
  * - `POST /api/v1/hoso/{MaHoSo}/trangthai {TrangThaiHoSo, MaYeuCau, LyDo, ThoiDiem}` — status
  *   write-back, idempotent by MaYeuCau; accepted when the new status can legally follow the
  *   current one in one or more steps (the hub corrects a lagging copy to where the dossier is).
+ * - `POST /api/v1/hoso {MaYeuCau, MaHoSo, MaTTHC, MaXa, MaTinh, TrangThaiHoSo, NgayTiepNhan,
+ *   NgayHenTra, NgayKetThucXuLy, NgayTra, LyDo, ThoiDiem, [TenTTHC, MaDonVi, ChuHoSo,
+ *   SoGiayToChuHoSo, KenhThucHien, NgayNopHoSo]}` — receipt of a dossier by interchange (tiếp
+ *   nhận hồ sơ liên thông) at the status the sender holds; HTTP 201 and `DuLieu {MaHoSo,
+ *   TrangThaiHoSo, PhienBan, DaXuLy: false}`. Idempotent by MaYeuCau: a resend answers 200 with
+ *   the first reply and `DaXuLy: true`; the same MaYeuCau with other facts answers 409 MaLoi 5;
+ *   a MaHoSo held already answers 409 MaLoi 6. The dossier enters the change feed.
  * - `GET  /api/v1/suckhoe` — health.
+ * Errors are `{MaLoi, ThongBao}`: 400 MaLoi 2 for an invalid request, 404 MaLoi 3 for an unknown
+ * dossier, 409 MaLoi 4 for a status that cannot follow the current one.
+ *
+ * Demo copies render their drift: a legacy commune code (`MaXa`), a due date of their own
+ * (`NgayHenTra`), and each of the dataset's duplicates as a second record under its own MaHoSo
+ * with the original's facts.
  */
 export function createProvincialSimulator(options: ProvincialSimulatorOptions): ProvincialSimulator {
   const office = new OneStopShop(options);
@@ -66,8 +82,28 @@ export function createProvincialSimulator(options: ProvincialSimulatorOptions): 
   };
 }
 
+/**
+ * What the system knows of a dossier besides its status and dates. A demo dossier has all of it
+ * (and is used as is, so a million dossiers cost no copies); a received one has what its sender sent.
+ */
+interface DossierFacts {
+  readonly procedureCode: string;
+  readonly procedureName: string;
+  readonly agencyId: string;
+  readonly provinceCode: string;
+  readonly applicantName: string;
+  readonly applicantPersonalId: string;
+  readonly channel: number;
+  /** Null when the sender did not say when it was filed. */
+  readonly submittedAtMs: number | null;
+}
+
 interface HoSo {
-  readonly dossier: DemoDossier;
+  /** MaHoSo: the national dossier code, or the second code a duplicate is held under. */
+  readonly code: string;
+  readonly facts: DossierFacts;
+  /** MaXa as the system holds it: a pre-2025 code where the copy never migrated. */
+  readonly communeCode: string;
   status: DossierStatus;
   receivedAtMs: number | null;
   dueAtMs: number | null;
@@ -88,8 +124,8 @@ interface Feed {
 }
 
 interface WriteRecord {
-  dossierCode: string;
-  status: number;
+  /** What the MaYeuCau was first used for: a reuse for anything else is refused. */
+  fingerprint: string;
   reply: { MaHoSo: string; TrangThaiHoSo: number; PhienBan: number };
 }
 
@@ -122,27 +158,37 @@ class OneStopShop {
     this.clock = options.clock ?? (() => new Date());
     for (const procedure of options.dataset.procedures) this.processingDays.set(procedure.code, procedure.processingDays);
 
+    const duplicatesOf = new Map<string, string[]>();
+    for (const { dossierCode, duplicateCode } of options.dataset.duplicates) {
+      duplicatesOf.set(dossierCode, [...(duplicatesOf.get(dossierCode) ?? []), duplicateCode]);
+    }
     const records: HoSo[] = [];
     for (const dossier of options.dataset.dossiers) {
       const copy = dossier.provincial;
-      if (!copy) continue;
-      const times = visibleTimes(dossier, copy.status);
-      records.push({
-        dossier,
-        status: copy.status,
-        ...times,
-        // One version per recorded step of the history the demo data implies (filed, received, decided, returned).
-        version: 1 + [times.receivedAtMs, times.finishedAtMs, times.returnedAtMs].filter((t) => t !== null).length,
-        updatedAtMs: copy.updatedAtMs,
-        sequence: 0,
-        openSlot: -1,
-      });
+      const duplicates = duplicatesOf.get(dossier.code);
+      if (!copy) {
+        if (duplicates) throw new RangeError(`duplicate of ${dossier.code}, which the provincial system does not hold`);
+        continue;
+      }
+      records.push(seedRecord(dossier, copy, dossier.code));
+      for (const code of duplicates ?? []) records.push(seedRecord(dossier, copy, code));
+      duplicatesOf.delete(dossier.code);
       this.lastStampMs = Math.max(this.lastStampMs, copy.updatedAtMs);
     }
-    // The feed starts in the order the dossiers last changed, as the system's history would have it.
-    records.sort((a, b) => a.updatedAtMs - b.updatedAtMs || compareText(a.dossier.code, b.dossier.code));
-    for (const record of records) {
-      this.byCode.set(record.dossier.code, record);
+    const [unknown] = duplicatesOf.keys();
+    if (unknown !== undefined) throw new RangeError(`duplicate of ${unknown}, which the dataset does not hold`);
+    // The feed starts in the order the dossiers last changed, as the system's history would have
+    // it. Sorted as an index over typed keys: a million object comparisons cost seconds.
+    const stamps = new Float64Array(records.length);
+    records.forEach((record, index) => {
+      stamps[index] = record.updatedAtMs;
+    });
+    const order = new Uint32Array(records.length).map((_, index) => index);
+    order.sort((a, b) => (stamps[a] ?? 0) - (stamps[b] ?? 0) || compareText((records[a] as HoSo).code, (records[b] as HoSo).code));
+    for (const index of order) {
+      const record = records[index] as HoSo;
+      if (this.byCode.has(record.code)) throw new RangeError(`the provincial system would hold ${record.code} twice`);
+      this.byCode.set(record.code, record);
       this.append(record);
       if (!isTerminal(record.status)) this.markOpen(record);
     }
@@ -166,7 +212,7 @@ class OneStopShop {
       const to = forwardStep(from, this.random);
       if (!to) continue;
       this.change(record, to, this.tick());
-      moved.push({ dossierCode: record.dossier.code, from, to });
+      moved.push({ dossierCode: record.code, from, to });
     }
     return moved;
   }
@@ -176,6 +222,7 @@ class OneStopShop {
     if (path === '/api/v1/hoso/thaydoi') return req.method === 'GET' ? this.changes(req.url.searchParams) : methodNotAllowed();
     if (path === '/api/v1/hoso/tracuu') return req.method === 'POST' ? this.lookup(req.body) : methodNotAllowed();
     if (path === '/api/v1/suckhoe') return req.method === 'GET' ? this.health() : methodNotAllowed();
+    if (path === '/api/v1/hoso') return req.method === 'POST' ? this.receive(req.body) : methodNotAllowed();
     const write = /^\/api\/v1\/hoso\/([^/]+)\/trangthai$/.exec(path);
     if (write?.[1] !== undefined) {
       if (req.method !== 'POST') return methodNotAllowed();
@@ -188,7 +235,7 @@ class OneStopShop {
   private changes(params: URLSearchParams): SimResponse {
     const province = params.get('MaTinh') ?? '';
     if (!/^\d{2}$/.test(province)) return invalid('MaTinh phải là mã tỉnh 2 chữ số');
-    const size = Number(params.get('SoLuong') ?? '100');
+    const size = Number(params.get('SoLuong') ?? String(DEFAULT_PAGE));
     if (!Number.isInteger(size) || size < 1 || size > PROVINCIAL_MAX_PAGE) {
       return invalid(`SoLuong phải từ 1 đến ${PROVINCIAL_MAX_PAGE}`);
     }
@@ -251,7 +298,7 @@ class OneStopShop {
     const request = parsed.data;
     const earlier = this.writes.get(request.MaYeuCau);
     if (earlier) {
-      if (earlier.dossierCode !== code || earlier.status !== request.TrangThaiHoSo) {
+      if (earlier.fingerprint !== statusWriteFingerprint(code, request)) {
         return failure(409, PROVINCIAL_ERROR_CODES.REQUEST_ID_REUSED, 'MaYeuCau đã được dùng cho một yêu cầu khác');
       }
       return written(earlier.reply, true);
@@ -273,9 +320,62 @@ class OneStopShop {
       const at = parseVietnamTimestamp(request.ThoiDiem)?.getTime() ?? this.tick();
       this.change(record, target, at);
     }
-    const reply = { MaHoSo: record.dossier.code, TrangThaiHoSo: STATUS_CODE[record.status], PhienBan: record.version };
-    this.writes.set(request.MaYeuCau, { dossierCode: record.dossier.code, status: request.TrangThaiHoSo, reply });
+    const reply = { MaHoSo: record.code, TrangThaiHoSo: STATUS_CODE[record.status], PhienBan: record.version };
+    this.writes.set(request.MaYeuCau, { fingerprint: statusWriteFingerprint(record.code, request), reply });
     return written(reply, false);
+  }
+
+  /** Receipt of a dossier by interchange, at the status and with the dates its sender holds. */
+  private receive(body: string): SimResponse {
+    const parsed = dossierReceiveRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return invalid(`Dữ liệu không hợp lệ: ${issue ? `${issue.path.join('.') || 'body'} ${issue.message}` : 'body'}`);
+    }
+    const request = parsed.data;
+    const earlier = this.writes.get(request.MaYeuCau);
+    if (earlier) {
+      if (earlier.fingerprint !== receiptFingerprint(request)) {
+        return failure(409, PROVINCIAL_ERROR_CODES.REQUEST_ID_REUSED, 'MaYeuCau đã được dùng cho một yêu cầu khác');
+      }
+      return written(earlier.reply, true);
+    }
+    if (this.byCode.has(request.MaHoSo)) {
+      return failure(409, PROVINCIAL_ERROR_CODES.ALREADY_HELD, `Hồ sơ ${request.MaHoSo} đã có trong hệ thống`);
+    }
+    const status = statusFromCode(request.TrangThaiHoSo);
+    if (!status) return invalid('TrangThaiHoSo phải từ 1 đến 10');
+    const record: HoSo = {
+      code: request.MaHoSo,
+      facts: {
+        procedureCode: request.MaTTHC,
+        procedureName: request.TenTTHC ?? '',
+        agencyId: request.MaDonVi ?? '',
+        provinceCode: request.MaTinh,
+        applicantName: request.ChuHoSo ?? '',
+        applicantPersonalId: request.SoGiayToChuHoSo ?? '',
+        // A dossier that arrives by interchange is recorded as received online.
+        channel: request.KenhThucHien ?? 2,
+        submittedAtMs: stampMs(request.NgayNopHoSo ?? ''),
+      },
+      communeCode: request.MaXa,
+      status,
+      receivedAtMs: stampMs(request.NgayTiepNhan),
+      dueAtMs: stampMs(request.NgayHenTra),
+      finishedAtMs: stampMs(request.NgayKetThucXuLy),
+      returnedAtMs: stampMs(request.NgayTra),
+      version: 1,
+      updatedAtMs: this.tick(),
+      sequence: 0,
+      openSlot: -1,
+    };
+    this.byCode.set(record.code, record);
+    this.append(record);
+    if (!isTerminal(status)) this.markOpen(record);
+    const reply = { MaHoSo: record.code, TrangThaiHoSo: STATUS_CODE[status], PhienBan: record.version };
+    this.writes.set(request.MaYeuCau, { fingerprint: receiptFingerprint(request), reply });
+    this.listener?.(this.render(record));
+    return { ...written(reply, false, 'Tiếp nhận hồ sơ liên thông thành công'), status: 201 };
   }
 
   private health(): SimResponse {
@@ -291,7 +391,7 @@ class OneStopShop {
     record.status = status;
     if (IMPLIES_RECEIPT.has(status) && record.receivedAtMs === null) {
       record.receivedAtMs = atMs;
-      record.dueAtMs = dueDate(atMs, this.processingDays.get(record.dossier.procedureCode) ?? 1);
+      record.dueAtMs = dueDate(atMs, this.processingDays.get(record.facts.procedureCode) ?? 1);
     }
     if (status === 'RESOLVED' || status === 'WITHDRAWN' || status === 'REJECTED') record.finishedAtMs = atMs;
     if (status === 'RESULT_RETURNED') {
@@ -308,7 +408,7 @@ class OneStopShop {
   private append(record: HoSo): void {
     this.sequence += 1;
     record.sequence = this.sequence;
-    const province = record.dossier.provinceCode;
+    const province = record.facts.provinceCode;
     let feed = this.feeds.get(province);
     if (!feed) {
       feed = { sequences: [], entries: [] };
@@ -347,20 +447,20 @@ class OneStopShop {
   }
 
   private render(record: HoSo): ProvincialDossierRecord {
-    const { dossier } = record;
+    const { facts } = record;
     return {
-      MaHoSo: dossier.code,
-      MaTTHC: dossier.procedureCode,
-      TenTTHC: dossier.procedureName,
-      MaDonVi: dossier.agencyId,
-      MaXa: dossier.communeCode,
-      MaTinh: dossier.provinceCode,
-      ChuHoSo: dossier.applicantName,
-      SoGiayToChuHoSo: dossier.applicantPersonalId,
-      LoaiDinhDanh: '1',
-      KenhThucHien: dossier.channel,
+      MaHoSo: record.code,
+      MaTTHC: facts.procedureCode,
+      TenTTHC: facts.procedureName,
+      MaDonVi: facts.agencyId,
+      MaXa: record.communeCode,
+      MaTinh: facts.provinceCode,
+      ChuHoSo: facts.applicantName,
+      SoGiayToChuHoSo: facts.applicantPersonalId,
+      LoaiDinhDanh: identityType(facts.applicantPersonalId),
+      KenhThucHien: facts.channel,
       TrangThaiHoSo: STATUS_CODE[record.status],
-      NgayNopHoSo: stamp(dossier.submittedAtMs),
+      NgayNopHoSo: stamp(facts.submittedAtMs),
       NgayTiepNhan: stamp(record.receivedAtMs),
       NgayHenTra: stamp(record.dueAtMs),
       NgayKetThucXuLy: stamp(record.finishedAtMs),
@@ -371,14 +471,58 @@ class OneStopShop {
   }
 }
 
-function stamp(ms: number | null): string {
-  return ms === null ? '' : formatVietnamTimestamp(new Date(ms));
+const DEFAULT_PAGE = 100;
+
+/** A demo dossier's copy as the system holds it under `code`, with the drift the copy carries. */
+function seedRecord(dossier: DemoDossier, copy: DemoSystemView, code: string): HoSo {
+  const times = visibleTimes(dossier, copy.status);
+  return {
+    code,
+    facts: dossier,
+    communeCode: copy.communeCode ?? dossier.communeCode,
+    status: copy.status,
+    receivedAtMs: times.receivedAtMs,
+    // A copy with a due date of its own shows it; one not yet received shows none at all.
+    dueAtMs: copy.dueAtMs !== undefined && times.dueAtMs !== null ? copy.dueAtMs : times.dueAtMs,
+    finishedAtMs: times.finishedAtMs,
+    returnedAtMs: times.returnedAtMs,
+    // One version per recorded step of the history the demo data implies (filed, received, decided, returned).
+    version: 1 + [times.receivedAtMs, times.finishedAtMs, times.returnedAtMs].filter((t) => t !== null).length,
+    updatedAtMs: copy.updatedAtMs,
+    sequence: 0,
+    openSlot: -1,
+  };
 }
 
-function written(reply: WriteRecord['reply'], replay: boolean): SimResponse {
+/** 1 for a 12-digit personal id, 2 for a 9-digit CMND, empty when there is none. */
+function identityType(personalId: string): string {
+  if (personalId === '') return '';
+  return personalId.length === 9 ? '2' : '1';
+}
+
+/** A status write is the same request when it asks the same dossier for the same status. */
+function statusWriteFingerprint(code: string, request: StatusWriteRequest): string {
+  return JSON.stringify(['trangthai', code, request.TrangThaiHoSo]);
+}
+
+/** A receipt is the same request when it carries the same facts; the note and instant may differ. */
+function receiptFingerprint(request: DossierReceiveRequest): string {
+  const { MaYeuCau: _key, LyDo: _reason, ThoiDiem: _at, ...facts } = request;
+  return JSON.stringify(['hoso', ...Object.entries(facts).sort(([a], [b]) => compareText(a, b))]);
+}
+
+function stampMs(text: string): number | null {
+  return text === '' ? null : (parseVietnamTimestamp(text)?.getTime() ?? null);
+}
+
+function stamp(ms: number | null): string {
+  return ms === null ? '' : formatVietnamTimestampMs(ms);
+}
+
+function written(reply: WriteRecord['reply'], replay: boolean, done = 'Cập nhật trạng thái thành công'): SimResponse {
   return json(200, {
     MaLoi: PROVINCIAL_ERROR_CODES.OK,
-    ThongBao: replay ? 'Yêu cầu đã được xử lý trước đó' : 'Cập nhật trạng thái thành công',
+    ThongBao: replay ? 'Yêu cầu đã được xử lý trước đó' : done,
     DuLieu: { ...reply, DaXuLy: replay },
   });
 }

@@ -1,15 +1,25 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { ChangePage, DossierObservation, DossierSource, SystemHealth } from '../connector.js';
+import type {
+  ChangePage,
+  DossierCorrectionSink,
+  DossierCreate,
+  DossierObservation,
+  DossierSource,
+  StatusWrite,
+  StatusWriteResult,
+  SystemHealth,
+} from '../connector.js';
 import { ConnectorError, isConnectorError } from '../connector-error.js';
 import { HttpClient, type CallStats, type HttpRequest, type ResilienceOptions } from '../http-client.js';
 import { START_POSITION, decodeChangeCursor, encodeChangeCursor, isAfter } from './change-cursor.js';
-import { toObservation } from './mapping.js';
+import { statusWriteRequest, toObservation, transferRequestFromCreate } from './mapping.js';
 import {
   SPECIALIZED_MAX_LOOKUP,
   SPECIALIZED_MAX_PAGE_SIZE,
   caseListReplySchema,
   caseLookupReplySchema,
+  caseWriteReplySchema,
   specializedErrorSchema,
   specializedHealthReplySchema,
   type CaseListReply,
@@ -22,15 +32,19 @@ export interface SpecializedConnectorOptions {
   resilience?: Partial<ResilienceOptions>;
 }
 
-const BUSINESS_ERROR_STATUSES = [400, 404] as const;
+const BUSINESS_ERROR_STATUSES = [400, 404, 409] as const;
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 /** Times one `dossierChanges` call starts over on a shifting listing before leaving it to the next call. */
 const MAX_RESTARTS = 8;
 
 /**
  * Connector to a ministry's specialized software (civil status). It reads the page-numbered
- * listing as a change feed with a cursor of its own making (see `dossierChanges`).
+ * listing as a change feed with a cursor of its own making (see `dossierChanges`), and corrects
+ * cases: a status write and the transfer of a dossier the software lacks, both idempotent by
+ * correction id. A 4xx `{error: {code, message}}` reply is an UPSTREAM_REJECTED carrying the
+ * software's code (`correction_id_reused`, `illegal_transition`, `case_exists`, `not_found`).
  */
-export class SpecializedConnector implements DossierSource {
+export class SpecializedConnector implements DossierSource, DossierCorrectionSink {
   readonly system = 'specialized' as const;
   private readonly http: HttpClient;
   private readonly logger: Logger;
@@ -115,6 +129,42 @@ export class SpecializedConnector implements DossierSource {
     return replies.flatMap((reply) => reply.data.map(toObservation));
   }
 
+  /**
+   * Sets a case's status word. The correction id makes a resend after a lost answer harmless: the
+   * software answers it `replayed` (reported as `applied: false`), so the call is retried.
+   */
+  async writeDossierStatus(write: StatusWrite): Promise<StatusWriteResult> {
+    const request = statusWriteRequest(write);
+    if (request === null) throw this.noSubmittedStatus();
+    const reply = await this.call(
+      {
+        method: 'POST',
+        path: `/api/cases/by-national-code/${encodeURIComponent(write.dossierCode)}/status`,
+        headers: JSON_HEADERS,
+        body: JSON.stringify(request),
+        idempotent: true,
+      },
+      caseWriteReplySchema,
+    );
+    return this.written(reply, write.dossierCode);
+  }
+
+  /**
+   * Transfers a dossier the software lacks (`POST /api/cases`), at the status and with the dates
+   * the hub holds. Idempotent by correction id as above; the same id with other facts
+   * (`correction_id_reused`) or a code the software holds already (`case_exists`) is an
+   * UPSTREAM_REJECTED with status 409.
+   */
+  async createDossier(create: DossierCreate): Promise<StatusWriteResult> {
+    const request = transferRequestFromCreate(create);
+    if (request === null) throw this.noSubmittedStatus();
+    const reply = await this.call(
+      { method: 'POST', path: '/api/cases', headers: JSON_HEADERS, body: JSON.stringify(request), idempotent: true },
+      caseWriteReplySchema,
+    );
+    return this.written(reply, create.dossierCode);
+  }
+
   async health(): Promise<SystemHealth> {
     const checkedAt = new Date();
     try {
@@ -134,6 +184,18 @@ export class SpecializedConnector implements DossierSource {
     return this.http.close();
   }
 
+  private written(reply: { data: SpecializedCase; replayed: boolean }, dossierCode: string): StatusWriteResult {
+    if (reply.data.nationalDossierCode !== dossierCode) {
+      throw new ConnectorError(this.system, 'UPSTREAM_INVALID_RESPONSE', 'the reply is about another case', { transient: false });
+    }
+    return { applied: !reply.replayed, nativeStatus: reply.data.status };
+  }
+
+  /** Refused before any call: the software takes a dossier in only once the one-stop shop received it. */
+  private noSubmittedStatus(): ConnectorError {
+    return new ConnectorError(this.system, 'UPSTREAM_REJECTED', 'the software has no status word for SUBMITTED', { transient: false });
+  }
+
   private listCases(
     province: string,
     updatedSince: string | undefined,
@@ -150,7 +212,7 @@ export class SpecializedConnector implements DossierSource {
   private async call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.output<S>> {
     const response = await this.http.send({
       ...request,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...request.headers },
       acceptStatus: BUSINESS_ERROR_STATUSES,
     });
     if (response.status < 300) return this.http.parse(response.body, schema, (text) => JSON.parse(text) as unknown);
@@ -172,7 +234,7 @@ export class SpecializedConnector implements DossierSource {
  * The page to read next when listing positions [0, delivered) hold only delivered cases. While
  * they fit in one page, page 1 again at the largest size: a first page needs no proof. Beyond that, a
  * later page that starts at or before position `delivered - 1` and reaches past it, so that its
- * first case can prove nothing undelivered precedes it. Some size in 2…500 always fits, as no
+ * first case can prove nothing undelivered precedes it. Some size in 2…1000 always fits, as no
  * realistic count is a multiple of every one of them.
  */
 function readWindow(delivered: number, pageSize: number): { page: number; size: number; start: number } {

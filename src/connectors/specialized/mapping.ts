@@ -1,7 +1,9 @@
+import { validateDossierCode } from '../../domain/dossier-code.js';
 import type { DossierStatus } from '../../domain/dossier-status.js';
+import { procedureByCode } from '../../domain/procedures.js';
 import { isCalendarDate } from '../../domain/vietnam-calendar.js';
-import type { DossierObservation } from '../connector.js';
-import type { SpecializedCase } from './payloads.js';
+import type { DossierCreate, DossierObservation, StatusWrite } from '../connector.js';
+import type { CaseStatusWriteRequest, CaseTransferRequest, SpecializedCase } from './payloads.js';
 
 /**
  * Status words of the Ministry of Justice's civil-status software → canonical status. The
@@ -55,9 +57,33 @@ const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** ISO 8601 with milliseconds and the Vietnam offset, as the software writes it: `2026-02-27T16:21:16.000+07:00`. */
 export function formatSpecializedTime(instant: Date): string {
-  const time = instant.getTime();
-  if (Number.isNaN(time)) throw new RangeError('cannot format an invalid Date');
-  return `${new Date(time + VIETNAM_OFFSET_MS).toISOString().slice(0, 23)}+07:00`;
+  return formatSpecializedTimeMs(instant.getTime());
+}
+
+const DAY_MS = 86_400_000;
+/** `yyyy-MM-ddT` by Vietnamese day number: a listing formats millions of stamps over a few hundred days. */
+const dayTexts = new Map<number, string>();
+
+/** {@link formatSpecializedTime} of epoch milliseconds, without a Date and an ISO string per stamp. */
+export function formatSpecializedTimeMs(time: number): string {
+  if (!Number.isFinite(time)) throw new RangeError('cannot format an invalid Date');
+  const local = time + VIETNAM_OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  let dayText = dayTexts.get(day);
+  if (dayText === undefined) {
+    if (dayTexts.size >= 100_000) dayTexts.clear();
+    dayText = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayTexts.set(day, dayText);
+  }
+  const ms = Math.floor(local - day * DAY_MS);
+  const seconds = Math.floor(ms / 1_000);
+  const millis = ms % 1_000;
+  const hh = pad(Math.floor(seconds / 3_600), 2);
+  return `${dayText}${hh}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(millis, 3)}+07:00`;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
 }
 
 const ISO_WITH_OFFSET =
@@ -98,6 +124,46 @@ export function toObservation(record: SpecializedCase): DossierObservation {
     returnedAt: optionalTime(record.deliveredAt),
     updatedAt: requiredTime(record.updatedAt),
     sourceVersion: String(record.revision),
+  };
+}
+
+/**
+ * The status write a correction sends; null for SUBMITTED, which the software cannot hold (it
+ * takes a dossier in only once the one-stop shop has received it).
+ */
+export function statusWriteRequest(write: StatusWrite): CaseStatusWriteRequest | null {
+  const status = specializedWord(write.status);
+  if (status === null) return null;
+  return { status, correctionId: write.correctionId, reason: write.reason.slice(0, 1000), at: formatSpecializedTime(write.at) };
+}
+
+/**
+ * The transfer a correction sends when the software lacks a dossier (null for SUBMITTED, as
+ * above): the facts the hub holds, the receiving unit from the dossier code
+ * (`{agency id}-{yyMMdd}-{n}`); the applicant's name stays out, as the hub does not keep it.
+ */
+export function transferRequestFromCreate(create: DossierCreate): CaseTransferRequest | null {
+  const status = specializedWord(create.status);
+  if (status === null) return null;
+  const parsedCode = validateDossierCode(create.dossierCode);
+  const procedureName = procedureByCode(create.procedureCode)?.name;
+  const time = (instant: Date | null): string | null => (instant === null ? null : formatSpecializedTime(instant));
+  return {
+    correctionId: create.correctionId,
+    nationalDossierCode: create.dossierCode,
+    procedureCode: create.procedureCode,
+    ...(procedureName === undefined ? {} : { procedureName }),
+    provinceCode: create.provinceCode,
+    communeCode: create.communeCode,
+    ...(parsedCode.ok ? { receivingAgencyId: parsedCode.value.agencyId } : {}),
+    applicant: { personalId: create.applicantPersonalId },
+    status,
+    receivedAt: time(create.receivedAt),
+    dueAt: time(create.dueAt),
+    decidedAt: time(create.finishedAt),
+    deliveredAt: time(create.returnedAt),
+    reason: create.reason.slice(0, 1000),
+    at: formatSpecializedTime(create.at),
   };
 }
 

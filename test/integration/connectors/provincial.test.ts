@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DossierCreate, DossierObservation } from '../../../src/connectors/connector.js';
 import { isConnectorError, type ConnectorError } from '../../../src/connectors/connector-error.js';
 import { buildDemoDataset, type DemoDataset, type DemoDossier } from '../../../src/connectors/demo/demo-dataset.js';
 import { visibleTimes } from '../../../src/connectors/demo/visible-times.js';
@@ -9,6 +10,7 @@ import { createProvincialSimulator, type ProvincialSimulator } from '../../../sr
 import { STATUS_CODE } from '../../../src/domain/dossier-status.js';
 import { silentLogger } from '../../../src/logger.js';
 import { eventually } from '../../support/test-database.js';
+import { makeDemoDataset, makeDemoDossier, provincialCopy } from './hand-made-dataset.js';
 import { readWholeFeed } from './read-whole-feed.js';
 
 const SEED = 20250701;
@@ -28,6 +30,63 @@ async function failureOf(call: Promise<unknown>): Promise<ConnectorError> {
 
 function dateOf(ms: number | null): Date | null {
   return ms === null ? null : new Date(ms);
+}
+
+/** What the system should report for a dossier's provincial copy held under `code`, drift included. */
+function expectedObservation(dossier: DemoDossier, code = dossier.code): Omit<DossierObservation, 'sourceVersion'> {
+  const copy = dossier.provincial;
+  if (!copy) throw new Error(`${dossier.code} has no provincial copy`);
+  const times = visibleTimes(dossier, copy.status);
+  return {
+    system: 'provincial',
+    dossierCode: code,
+    nativeId: null,
+    procedureCode: dossier.procedureCode,
+    communeCode: copy.communeCode ?? dossier.communeCode,
+    provinceCode: dossier.provinceCode,
+    applicantPersonalId: dossier.applicantPersonalId,
+    nativeStatus: String(STATUS_CODE[copy.status]),
+    status: copy.status,
+    receivedAt: dateOf(times.receivedAtMs),
+    dueAt: dateOf(times.dueAtMs === null ? null : (copy.dueAtMs ?? times.dueAtMs)),
+    finishedAt: dateOf(times.finishedAtMs),
+    returnedAt: dateOf(times.returnedAtMs),
+    updatedAt: new Date(copy.updatedAtMs),
+  };
+}
+
+/** The codes the provincial system holds for a province: every provincial copy, and each duplicate. */
+function provincialRecords(dataset: DemoDataset, province: string): { dossier: DemoDossier; code: string }[] {
+  const byCode = new Map(dataset.dossiers.map((dossier) => [dossier.code, dossier]));
+  const held = dataset.dossiers.filter((dossier) => dossier.provinceCode === province && dossier.provincial).map((dossier) => ({ dossier, code: dossier.code }));
+  for (const { dossierCode, duplicateCode } of dataset.duplicates) {
+    const dossier = byCode.get(dossierCode);
+    if (dossier?.provinceCode === province) held.push({ dossier, code: duplicateCode });
+  }
+  return held;
+}
+
+let uniqueCode = 0;
+
+/** A dossier the demo system does not hold, as the hub would ask for it to be received. */
+function makeCreate(overrides: Partial<DossierCreate> = {}): DossierCreate {
+  uniqueCode += 1;
+  return {
+    correctionId: randomUUID(),
+    dossierCode: `000.00.37.H96-260227-${String(8000 + uniqueCode).padStart(4, '0')}`,
+    procedureCode: '1.001193',
+    communeCode: '32002',
+    provinceCode: '96',
+    applicantPersonalId: '096190123456',
+    status: 'RESOLVED',
+    receivedAt: new Date('2026-02-27T08:30:00+07:00'),
+    dueAt: new Date('2026-02-28T17:00:00+07:00'),
+    finishedAt: new Date('2026-02-27T15:00:00+07:00'),
+    returnedAt: null,
+    reason: 'Bộ Tư pháp đã giải quyết; một cửa chưa có hồ sơ',
+    at: new Date('2026-03-01T09:00:00+07:00'),
+    ...overrides,
+  };
 }
 
 describe('ProvincialConnector against the one-stop-shop simulator', () => {
@@ -71,32 +130,14 @@ describe('ProvincialConnector against the one-stop-shop simulator', () => {
   it('reads every provincial dossier once from the change feed, as the ground truth has it', async () => {
     const connector = connect();
     for (const province of ['96', '51']) {
-      const feed = await readWholeFeed(connector, province);
-      const expected = dataset.dossiers.filter((dossier) => dossier.provinceCode === province && dossier.provincial);
+      const feed = await readWholeFeed(connector, province, { limit: 1_000 });
+      const expected = provincialRecords(dataset, province);
       expect(feed.read).toBe(expected.length);
       expect(feed.latest.size).toBe(expected.length);
-      for (const dossier of expected) {
-        const copy = dossier.provincial;
-        if (!copy) continue;
-        const times = visibleTimes(dossier, copy.status);
-        const { sourceVersion, ...observation } = feed.latest.get(dossier.code) ?? { sourceVersion: '' };
+      for (const { dossier, code } of expected) {
+        const { sourceVersion, ...observation } = feed.latest.get(code) ?? { sourceVersion: '' };
         expect(sourceVersion).toMatch(/^\d+$/);
-        expect(observation).toEqual({
-          system: 'provincial',
-          dossierCode: dossier.code,
-          nativeId: null,
-          procedureCode: dossier.procedureCode,
-          communeCode: dossier.communeCode,
-          provinceCode: province,
-          applicantPersonalId: dossier.applicantPersonalId,
-          nativeStatus: String(STATUS_CODE[copy.status]),
-          status: copy.status,
-          receivedAt: dateOf(times.receivedAtMs),
-          dueAt: dateOf(times.dueAtMs),
-          finishedAt: dateOf(times.finishedAtMs),
-          returnedAt: dateOf(times.returnedAtMs),
-          updatedAt: new Date(copy.updatedAtMs),
-        });
+        expect(observation).toEqual(expectedObservation(dossier, code));
       }
     }
   });
@@ -133,12 +174,12 @@ describe('ProvincialConnector against the one-stop-shop simulator', () => {
   it('loses no change when dossiers keep moving while small pages are read', async () => {
     const { sim, connector } = await startFresh();
     const feed = await readWholeFeed(connector, '51', { limit: 23, between: () => sim.advance(6) });
-    const expected = dataset.dossiers.filter((dossier) => dossier.provinceCode === '51' && dossier.provincial);
+    const expected = provincialRecords(dataset, '51');
     expect(feed.latest.size).toBe(expected.length);
     // The latest item read for every dossier is its current state, once the tail is read too.
     const tail = await readWholeFeed(connector, '51', { cursor: feed.cursor });
     for (const [code, item] of tail.latest) feed.latest.set(code, item);
-    for (const dossier of expected) expect(feed.latest.get(dossier.code)?.status).toBe(sim.statusOf(dossier.code));
+    for (const { code } of expected) expect(feed.latest.get(code)?.status).toBe(sim.statusOf(code));
   });
 
   it('looks dossiers up by code in requests of at most 100 codes', async () => {
@@ -341,5 +382,151 @@ describe('ProvincialConnector against the one-stop-shop simulator', () => {
     sim.server.resetFaults();
     expect(results.filter((result) => result.applied).length).toBeLessThanOrEqual(1);
     expect((await readWholeFeed(connector, received.provinceCode, { cursor })).read).toBe(1);
+  });
+
+  it('reports a copy’s legacy commune code and its own due date instead of the dossier’s', async () => {
+    const legacy = makeDemoDossier();
+    legacy.provincial = provincialCopy(legacy, { communeCode: '32011' });
+    const ownDue = makeDemoDossier();
+    const dueAtMs = Date.parse('2025-09-19T17:00:00+07:00');
+    ownDue.provincial = provincialCopy(ownDue, { dueAtMs });
+    const notReceived = makeDemoDossier({ status: 'SUBMITTED', receivedAtMs: null, dueAtMs: null, processingAtMs: null, specialized: null });
+    notReceived.provincial = { status: 'SUBMITTED', updatedAtMs: notReceived.submittedAtMs, dueAtMs };
+    const plain = makeDemoDossier();
+    const sim = createProvincialSimulator({ dataset: makeDemoDataset([legacy, ownDue, notReceived, plain]), seed: SEED });
+    fresh.push(sim);
+    const connector = new ProvincialConnector({ baseUrl: await sim.server.listen(0), logger, resilience: { retries: 0 } });
+    connectors.push(connector);
+
+    const { latest } = await readWholeFeed(connector, '96');
+    const looked = new Map((await connector.dossiersByCode([legacy.code, ownDue.code])).map((item) => [item.dossierCode, item]));
+
+    expect(latest.get(legacy.code)?.communeCode).toBe('32011');
+    expect(looked.get(legacy.code)?.communeCode).toBe('32011');
+    expect(latest.get(ownDue.code)?.dueAt).toEqual(new Date(dueAtMs));
+    expect(looked.get(ownDue.code)?.dueAt).toEqual(new Date(dueAtMs));
+    expect(latest.get(ownDue.code)?.communeCode).toBe(ownDue.communeCode);
+    // A copy not yet received has no appointment date, whatever date the drift gives it.
+    expect(latest.get(notReceived.code)?.dueAt).toBeNull();
+    expect(latest.get(plain.code)).toMatchObject({ communeCode: plain.communeCode, dueAt: dateOf(plain.dueAtMs) });
+  });
+
+  it('serves a duplicate as a second record with the same facts, in the feed and the lookup', async () => {
+    const original = makeDemoDossier();
+    original.provincial = provincialCopy(original, { communeCode: '32011' });
+    const other = makeDemoDossier();
+    const duplicateCode = `${original.agencyId}-250915-0999`;
+    const data = makeDemoDataset([original, other], [{ dossierCode: original.code, duplicateCode }]);
+    const sim = createProvincialSimulator({ dataset: data, seed: SEED });
+    fresh.push(sim);
+    const connector = new ProvincialConnector({ baseUrl: await sim.server.listen(0), logger, resilience: { retries: 0 } });
+    connectors.push(connector);
+
+    const feed = await readWholeFeed(connector, '96', { limit: 1 });
+    const looked = await connector.dossiersByCode([original.code, duplicateCode]);
+
+    expect(feed.read).toBe(3);
+    expect([...feed.latest.keys()].sort()).toEqual([original.code, duplicateCode, other.code].sort());
+    const { sourceVersion: _a, ...first } = feed.latest.get(original.code) ?? { sourceVersion: '' };
+    const { sourceVersion: _b, ...second } = feed.latest.get(duplicateCode) ?? { sourceVersion: '' };
+    expect(first).toEqual(expectedObservation(original));
+    expect(second).toEqual({ ...first, dossierCode: duplicateCode });
+    expect(looked.map((item) => item.dossierCode).sort()).toEqual([original.code, duplicateCode].sort());
+    expect(sim.statusOf(duplicateCode)).toBe('PROCESSING');
+  });
+
+  it('refuses to start on a duplicate of a dossier it does not hold', () => {
+    const lacking = makeDemoDossier({ provincial: null });
+    const data = makeDemoDataset([lacking], [{ dossierCode: lacking.code, duplicateCode: `${lacking.agencyId}-250915-0998` }]);
+    expect(() => createProvincialSimulator({ dataset: data, seed: SEED })).toThrow(RangeError);
+  });
+
+  it('serves a change-feed page of 1,000 dossiers and refuses a larger one', async () => {
+    const page = await connect().dossierChanges('96', null, 1_000);
+    expect(page.items).toHaveLength(1_000);
+    expect(page.hasMore).toBe(true);
+    const refused = await fetch(`${baseUrl}${FEED_PATH}?MaTinh=96&SoLuong=1001`);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ MaLoi: '2' });
+  });
+
+  it('receives a dossier it lacks at the hub’s status and dates, and lists it after the cursor', async () => {
+    const { sim, connector } = await startFresh();
+    const pushed: string[] = [];
+    sim.onChange((record) => pushed.push(record.MaHoSo));
+    const { cursor } = await readWholeFeed(connector, '96', { limit: 1_000 });
+    const create = makeCreate();
+
+    expect(await connector.createDossier(create)).toEqual({ applied: true, nativeStatus: '9' });
+
+    const changes = await readWholeFeed(connector, '96', { cursor });
+    expect(changes.read).toBe(1);
+    expect(changes.latest.get(create.dossierCode)).toMatchObject({
+      system: 'provincial',
+      dossierCode: create.dossierCode,
+      procedureCode: '1.001193',
+      communeCode: '32002',
+      provinceCode: '96',
+      applicantPersonalId: create.applicantPersonalId,
+      status: 'RESOLVED',
+      nativeStatus: '9',
+      receivedAt: create.receivedAt,
+      dueAt: create.dueAt,
+      finishedAt: create.finishedAt,
+      returnedAt: null,
+      sourceVersion: '1',
+    });
+    expect(sim.statusOf(create.dossierCode)).toBe('RESOLVED');
+    expect(pushed).toEqual([create.dossierCode]);
+    // The received dossier moves on like any other: RESOLVED is open until the result is returned.
+    const write = { correctionId: randomUUID(), dossierCode: create.dossierCode, status: 'RESULT_RETURNED' as const, reason: 'x', at: new Date('2026-03-01T10:00:00+07:00') };
+    expect(await connector.writeDossierStatus(write)).toEqual({ applied: true, nativeStatus: '10' });
+  });
+
+  it('answers a resent receipt as not applied and receives nothing new', async () => {
+    const { connector } = await startFresh();
+    const create = makeCreate();
+    await connector.createDossier(create);
+    const { cursor } = await readWholeFeed(connector, '96', { limit: 1_000 });
+
+    // A resend carries the same facts; its note and instant may differ.
+    expect(await connector.createDossier({ ...create, reason: 'gửi lại', at: new Date() })).toEqual({ applied: false, nativeStatus: '9' });
+    expect((await readWholeFeed(connector, '96', { cursor })).read).toBe(0);
+  });
+
+  it('refuses a correction id reused for other facts (MaLoi 5) and a dossier it holds already (MaLoi 6)', async () => {
+    const { sim, connector } = await startFresh();
+    const create = makeCreate();
+    await connector.createDossier(create);
+
+    const reused = await failureOf(connector.createDossier({ ...create, status: 'RESULT_RETURNED', returnedAt: create.at }));
+    expect(reused).toMatchObject({ system: 'provincial', code: 'UPSTREAM_REJECTED', status: 409, transient: false });
+    expect(reused.message).toContain('MaLoi 5');
+    const elsewhere = await failureOf(connector.createDossier({ ...create, dossierCode: makeCreate().dossierCode, status: 'PROCESSING' }));
+    expect(elsewhere.message).toContain('MaLoi 5');
+    expect(sim.statusOf(create.dossierCode)).toBe('RESOLVED');
+
+    const held = dataset.dossiers.find((d) => d.provincial) as DemoDossier;
+    const exists = await failureOf(connector.createDossier(makeCreate({ dossierCode: held.code })));
+    expect(exists).toMatchObject({ code: 'UPSTREAM_REJECTED', status: 409 });
+    expect(exists.message).toContain('MaLoi 6');
+    // A status write's MaYeuCau is spent too: reused for a receipt it is refused.
+    const received = dataset.dossiers.find((d) => d.provincial?.status === 'RECEIVED') as DemoDossier;
+    const correctionId = randomUUID();
+    await connector.writeDossierStatus({ correctionId, dossierCode: received.code, status: 'PROCESSING', reason: 'x', at: new Date() });
+    expect((await failureOf(connector.createDossier(makeCreate({ correctionId })))).message).toContain('MaLoi 5');
+  });
+
+  it('answers an invalid receipt with HTTP 400 and MaLoi 2, naming the field', async () => {
+    const response = await fetch(`${baseUrl}/api/v1/hoso`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ MaYeuCau: 'x', MaHoSo: 'y', MaTTHC: '1.001193', MaXa: '3200', MaTinh: '96', TrangThaiHoSo: 2 }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { MaLoi: string; ThongBao: string };
+    expect(body.MaLoi).toBe('2');
+    expect(body.ThongBao).toContain('MaXa');
+    expect((await fetch(`${baseUrl}/api/v1/hoso`)).status).toBe(405);
   });
 });

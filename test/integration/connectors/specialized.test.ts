@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DossierCreate, StatusWrite } from '../../../src/connectors/connector.js';
 import { isConnectorError, type ConnectorError } from '../../../src/connectors/connector-error.js';
 import { buildDemoDataset, type DemoDataset } from '../../../src/connectors/demo/demo-dataset.js';
 import { visibleTimes } from '../../../src/connectors/demo/visible-times.js';
 import type { ResilienceOptions } from '../../../src/connectors/http-client.js';
 import { SpecializedConnector } from '../../../src/connectors/specialized/client.js';
-import { specializedWord } from '../../../src/connectors/specialized/mapping.js';
+import { specializedWord, transferRequestFromCreate } from '../../../src/connectors/specialized/mapping.js';
 import { createSpecializedSimulator, type SpecializedSimulator } from '../../../src/connectors/specialized/simulator.js';
 import { SimulatorServer } from '../../../src/connectors/simulator-kit.js';
 import { silentLogger } from '../../../src/logger.js';
+import { makeDemoDataset, makeDemoDossier, specializedCopy } from './hand-made-dataset.js';
 import { readWholeFeed } from './read-whole-feed.js';
 
 const SEED = 20250701;
@@ -27,6 +30,40 @@ async function failureOf(call: Promise<unknown>): Promise<ConnectorError> {
 
 function dateOf(ms: number | null): Date | null {
   return ms === null ? null : new Date(ms);
+}
+
+function makeWrite(dossierCode: string, overrides: Partial<StatusWrite> = {}): StatusWrite {
+  return {
+    correctionId: randomUUID(),
+    dossierCode,
+    status: 'RESOLVED',
+    reason: 'Một cửa đã giải quyết; đồng bộ sang phần mềm chuyên ngành',
+    at: new Date('2026-03-01T09:30:00+07:00'),
+    ...overrides,
+  };
+}
+
+let uniqueCode = 0;
+
+/** A dossier the demo software does not hold, as the hub would transfer it. */
+function makeCreate(overrides: Partial<DossierCreate> = {}): DossierCreate {
+  uniqueCode += 1;
+  return {
+    correctionId: randomUUID(),
+    dossierCode: `000.00.37.H96-260227-${String(7000 + uniqueCode).padStart(4, '0')}`,
+    procedureCode: '1.004873',
+    communeCode: '32002',
+    provinceCode: '96',
+    applicantPersonalId: '096190123456',
+    status: 'PROCESSING',
+    receivedAt: new Date('2026-02-27T08:30:00+07:00'),
+    dueAt: new Date('2026-03-04T17:00:00+07:00'),
+    finishedAt: null,
+    returnedAt: null,
+    reason: 'Một cửa đã tiếp nhận; phần mềm chuyên ngành chưa có hồ sơ',
+    at: new Date('2026-03-01T09:00:00+07:00'),
+    ...overrides,
+  };
 }
 
 describe('SpecializedConnector against the civil-status software simulator', () => {
@@ -83,13 +120,13 @@ describe('SpecializedConnector against the civil-status software simulator', () 
           dossierCode: dossier.code,
           nativeId: copy.caseId,
           procedureCode: dossier.procedureCode,
-          communeCode: dossier.communeCode,
+          communeCode: copy.communeCode ?? dossier.communeCode,
           provinceCode: province,
           applicantPersonalId: dossier.applicantPersonalId,
           nativeStatus: specializedWord(copy.status),
           status: copy.status,
           receivedAt: dateOf(times.receivedAtMs),
-          dueAt: dateOf(times.dueAtMs),
+          dueAt: dateOf(times.dueAtMs === null ? null : (copy.dueAtMs ?? times.dueAtMs)),
           finishedAt: dateOf(times.finishedAtMs),
           returnedAt: dateOf(times.returnedAtMs),
           updatedAt: new Date(copy.updatedAtMs),
@@ -222,5 +259,151 @@ describe('SpecializedConnector against the civil-status software simulator', () 
     expect(await connector.health()).toMatchObject({ system: 'specialized', status: 'UP' });
     simulator.server.setFaults({ down: true });
     expect((await connector.health()).detail).toContain('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('reports a copy’s own commune code and due date instead of the dossier’s', async () => {
+    const legacy = makeDemoDossier();
+    legacy.specialized = specializedCopy(legacy, { communeCode: '32011' });
+    const ownDue = makeDemoDossier();
+    const dueAtMs = Date.parse('2025-09-22T17:00:00+07:00');
+    ownDue.specialized = specializedCopy(ownDue, { dueAtMs });
+    const plain = makeDemoDossier();
+    const { connector } = await startOwn(makeDemoDataset([legacy, ownDue, plain]));
+
+    const { latest } = await readWholeFeed(connector, '96');
+    const looked = new Map((await connector.dossiersByCode([legacy.code, ownDue.code])).map((item) => [item.dossierCode, item]));
+
+    expect(latest.get(legacy.code)?.communeCode).toBe('32011');
+    expect(looked.get(legacy.code)?.communeCode).toBe('32011');
+    expect(latest.get(ownDue.code)).toMatchObject({ communeCode: ownDue.communeCode, dueAt: new Date(dueAtMs) });
+    expect(looked.get(ownDue.code)?.dueAt).toEqual(new Date(dueAtMs));
+    expect(latest.get(plain.code)).toMatchObject({ communeCode: plain.communeCode, dueAt: dateOf(plain.dueAtMs) });
+  });
+
+  it('lists 1,000 cases a page and refuses a larger page', async () => {
+    const { connector } = await startOwn(buildDemoDataset({ seed: SEED, anchor: ANCHOR, dossierCount: 3_000, provinceCodes: ['96'] }));
+    const page = await connector.dossierChanges('96', null, 1_000);
+    expect(page.items).toHaveLength(1_000);
+    expect(page.hasMore).toBe(true);
+    const refused = await fetch(`${baseUrl}${LIST_PATH}?province=96&pageSize=1001`);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  it('writes a status once per correction id, and lists the case again after the cursor', async () => {
+    const { sim, connector } = await startOwn(buildDemoDataset({ seed: SEED, anchor: ANCHOR }));
+    const processing = dataset.dossiers.find((d) => d.provinceCode === '96' && d.specialized?.status === 'PROCESSING' && !dataset.drift.some((x) => x.dossierCode === d.code));
+    if (!processing) throw new Error('the dataset has no case in review');
+    const before = await readWholeFeed(connector, '96', { limit: 1_000 });
+    const write = makeWrite(processing.code, { status: 'RESULT_RETURNED' });
+
+    expect(await connector.writeDossierStatus(write)).toEqual({ applied: true, nativeStatus: 'delivered' });
+    expect(await connector.writeDossierStatus({ ...write, reason: 'resent' })).toEqual({ applied: false, nativeStatus: 'delivered' });
+
+    const after = await readWholeFeed(connector, '96', { cursor: before.cursor });
+    expect([...after.latest.keys()]).toEqual([processing.code]);
+    const changed = after.latest.get(processing.code);
+    const earlier = before.latest.get(processing.code);
+    expect(changed).toMatchObject({ status: 'RESULT_RETURNED', finishedAt: write.at, returnedAt: write.at });
+    expect(Number(changed?.sourceVersion)).toBe(Number(earlier?.sourceVersion) + 1);
+    // The software's clock moves past every stamp it listed, so the change cannot hide behind one.
+    const latestBefore = Math.max(...[...before.latest.values()].map((item) => item.updatedAt.getTime()));
+    expect(changed?.updatedAt.getTime()).toBeGreaterThan(latestBefore);
+    expect(sim.statusOf(processing.code)).toBe('RESULT_RETURNED');
+  });
+
+  it('refuses a correction id reused for another change, a status the graph forbids, and an unknown case', async () => {
+    const { sim, connector } = await startOwn(buildDemoDataset({ seed: SEED, anchor: ANCHOR }));
+    const [a, b] = dataset.dossiers.filter((d) => d.specialized?.status === 'PROCESSING');
+    const delivered = dataset.dossiers.find((d) => d.specialized?.status === 'RESULT_RETURNED');
+    if (!a || !b || !delivered) throw new Error('the dataset needs two cases in review and a delivered one');
+    const write = makeWrite(a.code, { status: 'RESOLVED' });
+    await connector.writeDossierStatus(write);
+
+    const reused = await failureOf(connector.writeDossierStatus({ ...write, dossierCode: b.code }));
+    expect(reused).toMatchObject({ system: 'specialized', code: 'UPSTREAM_REJECTED', status: 409, transient: false });
+    expect(reused.message).toContain('correction_id_reused');
+    expect(sim.statusOf(b.code)).toBe('PROCESSING');
+
+    const illegal = await failureOf(connector.writeDossierStatus(makeWrite(delivered.code, { status: 'PROCESSING' })));
+    expect(illegal).toMatchObject({ status: 409 });
+    expect(illegal.message).toContain('illegal_transition');
+    expect(sim.statusOf(delivered.code)).toBe('RESULT_RETURNED');
+
+    const unknown = await failureOf(connector.writeDossierStatus(makeWrite('000.00.37.H96-260101-9999')));
+    expect(unknown).toMatchObject({ status: 404 });
+    expect(unknown.message).toContain('not_found');
+  });
+
+  it('refuses to write or transfer a SUBMITTED dossier without calling the software', async () => {
+    const connector = connect();
+    const code = dataset.dossiers.find((d) => d.specialized)?.code ?? '';
+    expect(await failureOf(connector.writeDossierStatus(makeWrite(code, { status: 'SUBMITTED' })))).toMatchObject({ code: 'UPSTREAM_REJECTED', transient: false });
+    expect(await failureOf(connector.createDossier(makeCreate({ status: 'SUBMITTED' })))).toMatchObject({ code: 'UPSTREAM_REJECTED' });
+    expect(simulator.server.requestCounts()).toEqual({});
+  });
+
+  it('takes in a transferred dossier under a new case id and lists it after the cursor', async () => {
+    const { sim, connector } = await startOwn(buildDemoDataset({ seed: SEED, anchor: ANCHOR }));
+    const before = await readWholeFeed(connector, '96', { limit: 1_000 });
+    const create = makeCreate();
+
+    expect(await connector.createDossier(create)).toEqual({ applied: true, nativeStatus: 'in_review' });
+
+    const after = await readWholeFeed(connector, '96', { cursor: before.cursor });
+    expect(after.read).toBe(1);
+    const observation = after.latest.get(create.dossierCode);
+    expect(observation).toMatchObject({
+      system: 'specialized',
+      dossierCode: create.dossierCode,
+      procedureCode: '1.004873',
+      communeCode: '32002',
+      provinceCode: '96',
+      applicantPersonalId: create.applicantPersonalId,
+      nativeStatus: 'in_review',
+      status: 'PROCESSING',
+      receivedAt: create.receivedAt,
+      dueAt: create.dueAt,
+      finishedAt: null,
+      returnedAt: null,
+      sourceVersion: '1',
+    });
+    const taken = new Set([...before.latest.values()].map((item) => item.nativeId));
+    expect(observation?.nativeId).toMatch(/^HT-2026-\d{7}$/);
+    expect(taken.has(observation?.nativeId ?? null)).toBe(false);
+    expect(sim.statusOf(create.dossierCode)).toBe('PROCESSING');
+    // It moves on like any case.
+    expect((await connector.writeDossierStatus(makeWrite(create.dossierCode, { status: 'RESOLVED' }))).applied).toBe(true);
+  });
+
+  it('answers a resent transfer as not applied, and refuses its id with other facts or a code it holds', async () => {
+    const { connector } = await startOwn(buildDemoDataset({ seed: SEED, anchor: ANCHOR }));
+    const create = makeCreate();
+    await connector.createDossier(create);
+    const { cursor } = await readWholeFeed(connector, '96', { limit: 1_000 });
+
+    expect(await connector.createDossier({ ...create, reason: 'gửi lại', at: new Date() })).toEqual({ applied: false, nativeStatus: 'in_review' });
+    expect((await readWholeFeed(connector, '96', { cursor })).read).toBe(0);
+
+    const reused = await failureOf(connector.createDossier({ ...create, dueAt: new Date('2026-03-05T17:00:00+07:00') }));
+    expect(reused).toMatchObject({ code: 'UPSTREAM_REJECTED', status: 409 });
+    expect(reused.message).toContain('correction_id_reused');
+    const held = dataset.dossiers.find((d) => d.specialized) as (typeof dataset.dossiers)[number];
+    const exists = await failureOf(connector.createDossier(makeCreate({ dossierCode: held.code })));
+    expect(exists).toMatchObject({ status: 409 });
+    expect(exists.message).toContain('case_exists');
+  });
+
+  it('answers an invalid transfer with 400 invalid_request naming the field', async () => {
+    const response = await fetch(`${baseUrl}${LIST_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...transferRequestFromCreate(makeCreate()), status: 'submitted' }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.message).toContain('status');
+    expect((await fetch(`${baseUrl}/api/health`, { method: 'POST' })).status).toBe(405);
   });
 });

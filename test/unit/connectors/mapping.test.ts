@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import type { DossierCreate } from '../../../src/connectors/connector.js';
 import { DOSSIER_STATUSES, STATUS_CODE } from '../../../src/domain/dossier-status.js';
 import {
   PROVINCIAL_CODE_BY_STATUS,
   PROVINCIAL_STATUS_BY_CODE,
   formatVietnamTimestamp,
+  formatVietnamTimestampMs,
   parseVietnamTimestamp,
   provincialStatus,
+  receiveRequestFromCreate,
   toObservation as provincialObservation,
 } from '../../../src/connectors/provincial/mapping.js';
-import { provincialDossierSchema, type ProvincialDossierRecord } from '../../../src/connectors/provincial/payloads.js';
+import {
+  dossierReceiveRequestSchema,
+  provincialDossierSchema,
+  type ProvincialDossierRecord,
+} from '../../../src/connectors/provincial/payloads.js';
 import {
   START_POSITION,
   decodeChangeCursor,
@@ -18,12 +25,20 @@ import {
 import {
   SPECIALIZED_STATUS_BY_WORD,
   formatSpecializedTime,
+  formatSpecializedTimeMs,
   parseSpecializedTime,
   specializedStatus,
   specializedWord,
+  statusWriteRequest,
   toObservation as specializedObservation,
+  transferRequestFromCreate,
 } from '../../../src/connectors/specialized/mapping.js';
-import { specializedCaseSchema, type SpecializedCase } from '../../../src/connectors/specialized/payloads.js';
+import {
+  caseStatusWriteRequestSchema,
+  caseTransferRequestSchema,
+  specializedCaseSchema,
+  type SpecializedCase,
+} from '../../../src/connectors/specialized/payloads.js';
 
 function provincialRecord(overrides: Partial<ProvincialDossierRecord> = {}): ProvincialDossierRecord {
   return {
@@ -217,5 +232,93 @@ describe('specialized change cursor', () => {
     expect(isAfter(1_000, 'HT-2026-0000004', position)).toBe(false);
     expect(isAfter(999, 'HT-2026-0000009', position)).toBe(false);
     expect(isAfter(1, '', START_POSITION)).toBe(true);
+  });
+});
+
+/** Instants on both sides of midnight and of the Vietnam offset, with and without milliseconds. */
+const SAMPLE_INSTANTS = [
+  '2026-02-27T09:21:16.000Z',
+  '2026-02-27T16:59:59.999Z',
+  '2026-02-27T17:00:00.000Z',
+  '2025-12-31T16:59:59.500Z',
+  '2024-02-28T17:00:00.001Z',
+  '1969-12-31T23:59:59.000Z',
+].map((text) => new Date(text));
+
+function makeCreate(overrides: Partial<DossierCreate> = {}): DossierCreate {
+  return {
+    correctionId: 'corr-7',
+    dossierCode: '000.00.37.H96-260227-0004',
+    procedureCode: '1.004873.000.00.00.H96',
+    communeCode: '32002',
+    provinceCode: '96',
+    applicantPersonalId: '096190123456',
+    status: 'RESOLVED',
+    receivedAt: new Date('2026-02-27T01:30:00Z'),
+    dueAt: new Date('2026-03-04T10:00:00Z'),
+    finishedAt: new Date('2026-03-02T08:00:00Z'),
+    returnedAt: null,
+    reason: 'Bộ đã giải quyết',
+    at: new Date('2026-03-02T09:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('provincial receipt and timestamps', () => {
+  it('formats epoch milliseconds exactly as it formats a Date', () => {
+    for (const instant of SAMPLE_INSTANTS) expect(formatVietnamTimestampMs(instant.getTime())).toBe(formatVietnamTimestamp(instant));
+    expect(formatVietnamTimestampMs(Date.parse('2026-02-27T16:59:59Z'))).toBe('20260227235959');
+  });
+
+  it('builds a receipt that passes the system’s own schema, with the unit from the dossier code', () => {
+    const request = receiveRequestFromCreate(makeCreate());
+    expect(dossierReceiveRequestSchema.parse(request)).toEqual(request);
+    expect(request).toMatchObject({
+      MaYeuCau: 'corr-7',
+      MaHoSo: '000.00.37.H96-260227-0004',
+      MaDonVi: '000.00.37.H96',
+      TenTTHC: 'Cấp Giấy xác nhận tình trạng hôn nhân',
+      TrangThaiHoSo: 9,
+      NgayTiepNhan: '20260227083000',
+      NgayKetThucXuLy: '20260302150000',
+      NgayTra: '',
+      ThoiDiem: '20260302160000',
+    });
+  });
+
+  it('leaves out what the hub does not know rather than sending it empty', () => {
+    const request = receiveRequestFromCreate(makeCreate({ applicantPersonalId: null, dossierCode: 'not-a-code', procedureCode: '9.999999' }));
+    expect(request).not.toHaveProperty('SoGiayToChuHoSo');
+    expect(request).not.toHaveProperty('MaDonVi');
+    expect(request).not.toHaveProperty('TenTTHC');
+    expect(request).not.toHaveProperty('ChuHoSo');
+  });
+});
+
+describe('specialized corrections and timestamps', () => {
+  it('formats epoch milliseconds exactly as it formats a Date', () => {
+    for (const instant of SAMPLE_INSTANTS) expect(formatSpecializedTimeMs(instant.getTime())).toBe(formatSpecializedTime(instant));
+    expect(formatSpecializedTimeMs(Date.parse('2026-02-27T09:21:16.042Z'))).toBe('2026-02-27T16:21:16.042+07:00');
+  });
+
+  it('builds a transfer that passes the software’s own schema, in its status words', () => {
+    const request = transferRequestFromCreate(makeCreate());
+    expect(caseTransferRequestSchema.parse(request)).toEqual(request);
+    expect(request).toMatchObject({
+      correctionId: 'corr-7',
+      nationalDossierCode: '000.00.37.H96-260227-0004',
+      receivingAgencyId: '000.00.37.H96',
+      applicant: { personalId: '096190123456' },
+      status: 'approved',
+      decidedAt: '2026-03-02T15:00:00.000+07:00',
+      deliveredAt: null,
+    });
+  });
+
+  it('has no status write nor transfer for SUBMITTED, which the software cannot hold', () => {
+    expect(transferRequestFromCreate(makeCreate({ status: 'SUBMITTED' }))).toBeNull();
+    expect(statusWriteRequest({ correctionId: 'c', dossierCode: 'x', status: 'SUBMITTED', reason: '', at: new Date() })).toBeNull();
+    const write = statusWriteRequest({ correctionId: 'c', dossierCode: 'x', status: 'WITHDRAWN', reason: 'r', at: new Date('2026-03-02T09:00:00Z') });
+    expect(caseStatusWriteRequestSchema.parse(write)).toEqual({ status: 'withdrawn', correctionId: 'c', reason: 'r', at: '2026-03-02T16:00:00.000+07:00' });
   });
 });
