@@ -98,6 +98,9 @@ export class CorrectionService {
     } catch (error) {
       const message = isConnectorError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       await this.sql`update corrections set attempts = attempts + 1, last_error = ${message} where id = ${row.id}`;
+      // The system refused the write (e.g. the status cannot follow the one it holds): resending
+      // will not change its mind, so a person takes over now.
+      if (isConnectorError(error) && error.code === 'UPSTREAM_REJECTED') return this.giveUp(row, `was refused: ${message}`);
       throw error;
     }
   }

@@ -68,6 +68,10 @@ export class ReconcileFinalizeService {
       await tx`select pg_advisory_xact_lock(hashtext(${`reconcile:${run.provinceCode}:${run.kind}`}))`;
       await tx`update reconciliation_runs set phase = 'FINALIZING' where id = ${runId}`;
       if (extra.length > 0) await this.pipeline.replaceCandidates(tx, runId, FINALIZE_PARTITION, extra);
+      // A duplicate record is not a dossier the other systems should hold: no MISSING_IN_* for it.
+      await tx`
+        delete from run_candidates where run_id = ${runId} and class like ${`${MISSING_PREFIX}%`}
+          and dossier_code in (select dossier_code from run_candidates where run_id = ${runId} and class = 'DUPLICATE')`;
       const classes = run.kind === 'DOSSIERS' ? this.classifier.dossierClasses : ['DATA_QUALITY'];
       await this.mergeMismatches(tx, run, classes, scoped);
       if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped);
