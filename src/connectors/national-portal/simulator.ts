@@ -124,8 +124,12 @@ class Portal {
       }),
     );
     // The feed starts in the order the records last changed, as the portal's history would have
-    // it. Sorted as an index over typed keys: a million object comparisons cost seconds.
-    const stamps = Float64Array.from(seeded, (stored) => stored.updatedAtMs);
+    // it. Sorted as an index over a typed array of stamps,
+    // which reads cheaper than the fields of a million objects.
+    const stamps = new Float64Array(seeded.length);
+    seeded.forEach((stored, index) => {
+      stamps[index] = stored.updatedAtMs;
+    });
     const order = new Uint32Array(seeded.length).map((_, index) => index);
     order.sort((a, b) => (stamps[a] ?? 0) - (stamps[b] ?? 0) || compareText(codeOf(seeded[a] as StoredDossier), codeOf(seeded[b] as StoredDossier)));
     for (const index of order) {

@@ -178,7 +178,8 @@ class OneStopShop {
     const [unknown] = duplicatesOf.keys();
     if (unknown !== undefined) throw new RangeError(`duplicate of ${unknown}, which the dataset does not hold`);
     // The feed starts in the order the dossiers last changed, as the system's history would have
-    // it. Sorted as an index over typed keys: a million object comparisons cost seconds.
+    // it. Sorted as an index over a typed array of stamps,
+    // which reads cheaper than the fields of a million objects.
     const stamps = new Float64Array(records.length);
     records.forEach((record, index) => {
       stamps[index] = record.updatedAtMs;
@@ -487,7 +488,7 @@ function seedRecord(dossier: DemoDossier, copy: DemoSystemView, code: string): H
     finishedAtMs: times.finishedAtMs,
     returnedAtMs: times.returnedAtMs,
     // One version per recorded step of the history the demo data implies (filed, received, decided, returned).
-    version: 1 + [times.receivedAtMs, times.finishedAtMs, times.returnedAtMs].filter((t) => t !== null).length,
+    version: 1 + Number(times.receivedAtMs !== null) + Number(times.finishedAtMs !== null) + Number(times.returnedAtMs !== null),
     updatedAtMs: copy.updatedAtMs,
     sequence: 0,
     openSlot: -1,

@@ -370,7 +370,7 @@ function seedCase(dossier: DemoDataset['dossiers'][number], copy: DemoSpecialize
     deliveredAtMs: times.returnedAtMs,
     updatedAtMs: copy.updatedAtMs,
     // One revision per recorded step since intake (taken in, decided, delivered).
-    revision: 1 + [times.finishedAtMs, times.returnedAtMs].filter((t) => t !== null).length,
+    revision: 1 + Number(times.finishedAtMs !== null) + Number(times.returnedAtMs !== null),
     openSlot: -1,
   };
 }
