@@ -230,7 +230,7 @@ export class RunPipelineRepository {
    * Dossiers a system holds twice under two national codes: the same unit, procedure, applicant
    * and receipt instant. Province-wide for FULL runs, the run's scope for incremental ones.
    */
-  async duplicates(
+  duplicates(
     provinceCode: string,
     runId: string,
     scoped: boolean,

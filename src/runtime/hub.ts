@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Queue, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Config } from '../config.js';
 import { connectDatabase, migrateDatabase, type DbHandle } from '../db/client.js';
 import { seedAdministrativeUnits } from '../db/seed-administrative-units.js';

@@ -59,7 +59,7 @@ export class DataQualityRunService implements DataQualityRunner {
       await this.pipeline.replaceCandidates(tx, runId, 0, candidates);
       if (registry.cursorTo !== null) await this.cursors.save(tx, SYSTEM, scopeOf(run.provinceCode), registry.cursorTo);
       await tx`
-        update reconciliation_runs set phase = 'FINALIZING', sources = ${tx.json(result.sources.map((s) => ({ ...s, complete: true })) as never)},
+        update reconciliation_runs set phase = 'FINALIZING', sources = ${tx.json(result.sources.map((s) => ({ ...s, complete: true })))},
           dossiers_compared = ${registry.read}
         where id = ${runId}`;
     });

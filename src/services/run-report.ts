@@ -112,7 +112,7 @@ export function renderRunReport(input: ReportInput): IssuedReport[] {
   for (const f of findings) {
     const statusOf = (system: string) => {
       const side = f.observed[system];
-      return side ? `${String(side.status ?? '')}/${String(side.nativeStatus ?? '')}` : '';
+      return side ? `${text(side.status)}/${text(side.nativeStatus)}` : '';
     };
     lines.push(
       [
@@ -147,6 +147,10 @@ export function sha256Hex(body: string | Buffer): string {
 
 function issued(format: 'json' | 'csv', body: string): IssuedReport {
   return { format, body, sha256: sha256Hex(body), bytes: Buffer.byteLength(body) };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 function iso(value: Date | null): string | null {

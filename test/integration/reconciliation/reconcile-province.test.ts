@@ -62,7 +62,7 @@ describe('three-way reconciliation of a province', () => {
     );
   };
 
-  const liveFindings = async (): Promise<Array<{ dossierCode: string; class: string; laggingSystems: string[]; state: string; settledBy: string | null }>> =>
+  const liveFindings = (): Promise<Array<{ dossierCode: string; class: string; laggingSystems: string[]; state: string; settledBy: string | null }>> =>
     db.sql`
       select dossier_code as "dossierCode", class, lagging_systems as "laggingSystems", state, settled_by as "settledBy"
       from mismatches where province_code = ${PROVINCE} and state <> 'RESOLVED' order by dossier_code, class` as never;
