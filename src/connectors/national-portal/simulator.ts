@@ -113,16 +113,19 @@ class Portal {
     entries: readonly DemoPortalEntry[],
     private readonly clock: () => Date,
   ) {
-    const seeded = entries.map(
-      (entry): StoredDossier => ({
+    const seeded = entries.map((entry): StoredDossier => {
+      const stored: StoredDossier = {
         seed: entry,
         own: null,
         province: entry.dossier.provinceCode,
         version: 1 + seedStepCount(entry.dossier, entry.status),
         updatedAtMs: entry.updatedAtMs,
         sequence: 0,
-      }),
-    );
+      };
+      // Indexed in dataset order: a million keys go in about twice as fast as in feed order.
+      this.dossiers.set(entry.dossier.code, stored);
+      return stored;
+    });
     // The feed starts in the order the records last changed, as the portal's history would have
     // it. Sorted as an index over a typed array of stamps,
     // which reads cheaper than the fields of a million objects.
@@ -132,11 +135,7 @@ class Portal {
     });
     const order = new Uint32Array(seeded.length).map((_, index) => index);
     order.sort((a, b) => (stamps[a] ?? 0) - (stamps[b] ?? 0) || compareText(codeOf(seeded[a] as StoredDossier), codeOf(seeded[b] as StoredDossier)));
-    for (const index of order) {
-      const stored = seeded[index] as StoredDossier;
-      this.dossiers.set(codeOf(stored), stored);
-      this.append(stored);
-    }
+    for (const index of order) this.append(seeded[index] as StoredDossier);
   }
 
   statusOf(code: string): DossierStatus | null {
