@@ -1,6 +1,6 @@
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { canReach, isTerminal } from '../../domain/status-transitions.js';
-import type { DemoDataset, DemoSpecializedView } from '../demo/demo-dataset.js';
+import type { DemoDataset, DemoDossier, DemoSpecializedView } from '../demo/demo-dataset.js';
 import { forwardStep } from '../demo/forward-steps.js';
 import { vietnamParts } from '../demo/vietnam-calendar.js';
 import { visibleTimes } from '../demo/visible-times.js';
@@ -356,7 +356,7 @@ class CaseRegistry {
 }
 
 /** A demo dossier's copy as the software holds it, with the drift the copy carries. */
-function seedCase(dossier: DemoDataset['dossiers'][number], copy: DemoSpecializedView): CaseFile {
+function seedCase(dossier: DemoDossier, copy: DemoSpecializedView): CaseFile {
   const times = visibleTimes(dossier, copy.status);
   return {
     facts: dossier,
