@@ -55,6 +55,8 @@ export const configSchema = z.object({
   RECONCILE_FULL_CRON: z.string().default('0 2 * * *'),
   /** Default cron of each province's civil-registration data-quality run. */
   RECONCILE_DATA_QUALITY_CRON: z.string().default('30 2 * * *'),
+  /** Differences between systems younger than this are reported as pending sync, not opened as mismatches. */
+  RECONCILE_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   /** Dossiers per partition job of a province run (at least 1,000). */
   RECONCILE_PARTITION_SIZE: z.coerce.number().int().min(1_000).default(25_000),
   /** Runs that may still find a mismatch after its corrections were applied before it is escalated. */

@@ -61,7 +61,11 @@ const RUN_COLUMNS = `id, job_id as "jobId", province_code as "provinceCode", tri
   counts_by_class as "countsByClass", sources, failure_reason as "failureReason"`;
 
 export class ReconciliationRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    /** Runs created without their own tolerance take this one (seconds). */
+    private readonly defaults: { toleranceSeconds: number } = { toleranceSeconds: 900 },
+  ) {}
 
   async createRun(input: {
     jobId: string;
@@ -89,7 +93,7 @@ export class ReconciliationRepository {
         mode,
         input.dryRun ?? false,
         input.since ?? null,
-        input.toleranceSeconds ?? 900,
+        input.toleranceSeconds ?? this.defaults.toleranceSeconds,
       ] as never[],
     );
     if (!row) throw new Error('insert into reconciliation_runs returned no row');

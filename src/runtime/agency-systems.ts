@@ -72,7 +72,7 @@ export async function startAgencySystems(config: Config, logger: Logger): Promis
         const sim = createProvincialSimulator({ dataset, seed });
         provincialSimulator = sim;
         // What the demo data drifts on purpose, so anyone can check reconciliation against it.
-        sim.server.addAdminRoute('ground-truth', () => ({ dossiers: dataset.dossiers.length, drift: dataset.drift }));
+        sim.server.addAdminRoute('ground-truth', () => ({ dossiers: dataset.dossiers.length, drift: dataset.drift, duplicates: dataset.duplicates }));
         return sim.server;
       },
       specialized: () => createSpecializedSimulator({ dataset, seed }).server,

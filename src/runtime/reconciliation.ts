@@ -49,7 +49,7 @@ export async function createReconciliationRuntime(input: {
   logger: Logger;
 }): Promise<ReconciliationRuntime> {
   const { sql, engine, logger } = input;
-  const runs = new ReconciliationRepository(sql);
+  const runs = new ReconciliationRepository(sql, { toleranceSeconds: input.config.RECONCILE_TOLERANCE_SECONDS });
   const pipeline = new RunPipelineRepository(sql);
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(sql));
   const reconciliationQueue = engine.queue(RECONCILIATION_QUEUE);

@@ -15,6 +15,7 @@ export interface CorrectionRow {
   settledBy: string;
   state: string;
   attempts: number;
+  createdAt: Date;
 }
 
 export type CorrectionOutcome =
@@ -53,7 +54,7 @@ export class CorrectionService {
   async apply(correctionId: string): Promise<CorrectionOutcome> {
     const [row] = await this.sql<CorrectionRow[]>`
       select id, mismatch_id as "mismatchId", dossier_code as "dossierCode", target_system as "targetSystem", action, status,
-        settled_by as "settledBy", state, attempts
+        settled_by as "settledBy", state, attempts, created_at as "createdAt"
       from corrections where id = ${correctionId}`;
     if (!row) return { kind: 'SKIPPED', reason: 'no such correction' };
     if (row.state !== 'PENDING') return { kind: 'SKIPPED', reason: `correction is ${row.state}` };
@@ -62,7 +63,8 @@ export class CorrectionService {
     if (row.status === null || !isDossierStatus(row.status)) return this.giveUp(row, `no status to write (${String(row.status)})`);
     const status: DossierStatus = row.status;
     const reason = `Liên thông hub: đối soát, quy tắc ${row.settledBy}`;
-    const at = new Date();
+    // The same instant on every attempt: a resend must carry exactly what the first attempt sent.
+    const at = row.createdAt;
     try {
       let result: StatusWriteResult;
       if (row.action === 'CREATE_DOSSIER') {

@@ -4,28 +4,26 @@ import {
   AdministrativeUnitsDocument,
   DossierByCodeDocument,
   DossierPageDocument,
-  OpenMismatchesDocument,
-  type OpenMismatchesQuery,
-  type OpenMismatchesQueryVariables,
+  ReconciliationRunDocument,
+  type ReconciliationRunQuery,
+  type ReconciliationRunQueryVariables,
   ReconciliationRunsDocument,
   RequestReconciliationDocument,
   ResolveLegacyCommuneDocument,
 } from '../../src/generated/operations.js';
 import { execute } from '../support/graphql-client.js';
+import { fetchTruth, seededDriftProblems, type FoundMismatch, type PortalTruth, type SeededTruth } from '../support/seeded-drift.js';
 import { superuser } from '../support/tokens.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
 
-interface GroundTruth {
-  dossiers: number;
-  drift: Array<{ dossierCode: string; expectedClass: string }>;
-}
 
 describe('the hub started as `npm start` does, with its simulators', () => {
   let db: TestDatabase;
   let hub: HubProcess;
   let auth: Record<string, string>;
-  let truth: GroundTruth;
+  let truth: SeededTruth;
+  let portal: PortalTruth;
 
   beforeAll(async () => {
     auth = await superuser();
@@ -43,7 +41,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
     });
     const provincial = hub.simulators['provincial'];
     if (!provincial) throw new Error(`no provincial simulator in the start-up output:\n${hub.output()}`);
-    truth = (await (await fetch(`${provincial}/__admin/ground-truth`)).json()) as GroundTruth;
+    ({ seeded: truth, portal } = await fetchTruth(provincial, hub.simulators['national-portal'] as string));
   });
 
   afterAll(async () => {
@@ -77,38 +75,40 @@ describe('the hub started as `npm start` does, with its simulators', () => {
       },
       { timeoutMs: 120_000, intervalMs: 250, what: 'a finished run for provinces 96 and 51' },
     );
-    const latest = ['96', '51'].map((p) => runs.find((r) => r.provinceCode === p));
-    const total = latest.reduce((sum, r) => sum + (r?.mismatchCount ?? 0), 0);
-    expect(total).toBe(truth.drift.length);
-
-    const found = new Map<string, string>();
-    let after: string | null = null;
-    for (;;) {
-      const page: Awaited<ReturnType<typeof execute<OpenMismatchesQuery, OpenMismatchesQueryVariables>>> = await execute(
-        hub.graphqlUrl,
-        OpenMismatchesDocument,
-        { first: 200, after },
-        auth,
-      );
-      expect(page.errors).toEqual([]);
-      for (const edge of page.data?.mismatches.edges ?? []) found.set(edge.node.dossierCode, edge.node.class);
-      if (!page.data?.mismatches.pageInfo.hasNextPage) break;
-      after = page.data.mismatches.pageInfo.endCursor ?? null;
+    const found: FoundMismatch[] = [];
+    for (const province of ['96', '51']) {
+      const run = runs.find((r) => r.provinceCode === province);
+      let after: string | null = null;
+      for (;;) {
+        const page: Awaited<ReturnType<typeof execute<ReconciliationRunQuery, ReconciliationRunQueryVariables>>> = await execute(
+          hub.graphqlUrl,
+          ReconciliationRunDocument,
+          { id: run?.id as string, first: 200, after },
+          auth,
+        );
+        expect(page.errors).toEqual([]);
+        const findings = page.data?.reconciliationRun?.findings;
+        for (const edge of findings?.edges ?? []) found.push(edge.node);
+        if (!findings?.pageInfo.hasNextPage) break;
+        after = findings.pageInfo.endCursor ?? null;
+      }
     }
-    expect(Object.fromEntries(found)).toEqual(Object.fromEntries(truth.drift.map((d) => [d.dossierCode, d.expectedClass])));
+    expect(found.length).toBeGreaterThan(50);
+    expect(seededDriftProblems(found, { seeded: truth, portal })).toEqual([]);
   });
 
   it('answers the dossier page query with each system’s observation', async () => {
     const result = await execute(hub.graphqlUrl, DossierPageDocument, { first: 5 }, auth);
     expect(result.errors).toEqual([]);
     const connection = result.data?.dossiers;
-    expect(connection?.totalCount).toBe(truth.dossiers);
+    // The one-stop shop holds each seeded duplicate as a second dossier.
+    expect(connection?.totalCount).toBe(truth.dossiers + truth.duplicates.length);
     expect(connection?.edges).toHaveLength(5);
     for (const { node } of connection?.edges ?? []) {
       expect(node.observations.length).toBeGreaterThan(0);
       expect(node.observations.map((o) => o.system)).toContain(node.observations[0]?.system);
     }
-    const drifted = truth.drift[0];
+    const drifted = truth.drift.find((d) => d.expectedClass !== 'NONE');
     if (!drifted) throw new Error('the demo data has no drift');
     const one = await execute(hub.graphqlUrl, DossierByCodeDocument, { code: drifted.dossierCode }, auth);
     expect(one.data?.dossier?.hasOpenMismatch).toBe(true);

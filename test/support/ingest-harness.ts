@@ -127,7 +127,8 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const engine = createQueueEngine('redis', options.redisUrl ?? inject('redisUrl'), { prefix: `ing${randomBytes(4).toString('hex')}` });
   const reconciliationQueue = engine.queue(RECONCILIATION_QUEUE);
   const sync = new DossierSyncService(hubDb.sql, new ObservationRepository(), new SyncCursorRepository(hubDb.sql), logger);
-  const runs = new ReconciliationRepository(hubDb.sql);
+  // Pushed differences are opened at once here: the tolerance window has its own test.
+  const runs = new ReconciliationRepository(hubDb.sql, { toleranceSeconds: 0 });
   const sources: { provincial: DossierSource; specialized: DossierSource } = { provincial, specialized };
   const pipeline = new RunPipelineRepository(hubDb.sql);
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(hubDb.sql));

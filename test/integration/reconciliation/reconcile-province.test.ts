@@ -259,6 +259,21 @@ describe('three-way reconciliation of a province', () => {
     expect(scope?.n).toBeGreaterThanOrEqual(moved.length);
     expect(scope?.n).toBeLessThanOrEqual(moved.length + (live?.n ?? 0) + 5);
     expect(run.sources.find((s) => s.system === 'specialized')?.read).toBe(moved.length);
+
+    // The ministry moved these a moment ago: the other systems have 15 minutes to follow.
+    const codes = moved.map((m) => m.dossierCode);
+    const pending = await db.sql<{ dossierCode: string }[]>`
+      select dossier_code as "dossierCode" from run_candidates where run_id = ${run.id} and pending_sync and dossier_code = any(${codes})`;
+    expect(new Set(pending.map((p) => p.dossierCode))).toEqual(new Set(codes));
+    expect((run.totals as { pendingSync: number }).pendingSync).toBeGreaterThanOrEqual(codes.length);
+    const opened = await db.sql`select 1 from mismatches where dossier_code = any(${codes}) and class = 'STATUS_BEHIND' and state <> 'RESOLVED'`;
+    expect(opened).toEqual([]);
+
+    // Without a tolerance the same differences are mismatches at once.
+    const strict = await runToEnd({ mode: 'INCREMENTAL', since: new Date(Date.now() - 60_000), toleranceSeconds: 0 });
+    const behind = await db.sql<{ dossierCode: string }[]>`
+      select dossier_code as "dossierCode" from mismatches where last_run_id = ${strict.id} and class = 'STATUS_BEHIND' and dossier_code = any(${codes})`;
+    expect(new Set(behind.map((b) => b.dossierCode))).toEqual(new Set(codes));
   });
 
   it('a person waives a mismatch with a note, recorded in the audit trail; settling it again is refused', async () => {
