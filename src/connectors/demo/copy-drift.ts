@@ -159,9 +159,10 @@ export function drawCopyDrift(input: CopyDriftInput): CopyDrift {
     },
   );
 
+  // Only a received dossier has the receipt instant that tells a duplicate record from a second filing.
   draw(
     input.rates.duplicate,
-    (dossier) => dossier.provincial !== null,
+    (dossier) => dossier.provincial !== null && dossier.receivedAtMs !== null,
     (draftIndex) => {
       const dossier = dossiers[draftIndex] as DemoDossier;
       const duplicateCode = input.nextCode(draftIndex);
