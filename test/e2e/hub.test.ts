@@ -1,7 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AdministrativeUnitsDocument,
+  AuthorityRulesDocument,
+  OpenMismatchesDocument,
+  ReconciliationSchedulesDocument,
+  ResolveMismatchDocument,
+  SetReconciliationScheduleDocument,
   DossierByCodeDocument,
   DossierPageDocument,
   ReconciliationRunDocument,
@@ -13,7 +18,7 @@ import {
 } from '../../src/generated/operations.js';
 import { execute } from '../support/graphql-client.js';
 import { fetchTruth, seededDriftProblems, type FoundMismatch, type PortalTruth, type SeededTruth } from '../support/seeded-drift.js';
-import { superuser } from '../support/tokens.js';
+import { bearer, superuser } from '../support/tokens.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 import { createTestDatabase, eventually, type TestDatabase } from '../support/test-database.js';
 
@@ -125,6 +130,64 @@ describe('the hub started as `npm start` does, with its simulators', () => {
     const result = await execute(hub.graphqlUrl, RequestReconciliationDocument, { provinceCode: '99' }, auth);
     expect(result.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(result.errors[0]?.message).toContain('99');
+  });
+
+  it('serves a run report byte for byte with its SHA-256, to readers of its province only', async () => {
+    const runs = await execute(hub.graphqlUrl, ReconciliationRunsDocument, { provinceCode: '96', first: 5 }, auth);
+    const runId = runs.data?.reconciliationRuns.find((r) => r.status === 'SUCCEEDED')?.id as string;
+    const detail = await execute(hub.graphqlUrl, ReconciliationRunDocument, { id: runId, first: 1 }, auth);
+    const csv = detail.data?.reconciliationRun?.reports.find((r) => r.format === 'csv');
+    expect(csv?.path).toBe(`/reports/${runId}.csv`);
+    const base = hub.graphqlUrl.replace(/\/graphql$/, '');
+    const response = await fetch(`${base}${csv?.path}`, { headers: await bearer(['AUDITOR'], ['96']) });
+    expect(response.status).toBe(200);
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(createHash('sha256').update(body).digest('hex')).toBe(csv?.sha256);
+    expect(response.headers.get('repr-digest')).toBe(`sha-256=:${Buffer.from(csv?.sha256 ?? '', 'hex').toString('base64')}:`);
+    expect(body.toString('utf8').split('\r\n')[0]).toMatch(/^dossier_code,class,pending_sync/);
+    expect((await fetch(`${base}${csv?.path}`)).status).toBe(401);
+    expect((await fetch(`${base}${csv?.path}`, { headers: await bearer(['AUDITOR'], ['51']) })).status).toBe(403);
+    expect((await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000.json`, { headers: auth })).status).toBe(404);
+  });
+
+  it('shows each province’s schedules and lets an operator change one', async () => {
+    const before = await execute(hub.graphqlUrl, ReconciliationSchedulesDocument, { provinceCode: '96' }, auth);
+    expect(before.errors).toEqual([]);
+    expect(before.data?.reconciliationSchedules.map((s) => s.mode).sort()).toEqual(['DATA_QUALITY', 'FULL', 'INCREMENTAL']);
+    expect(before.data?.reconciliationSchedules.find((s) => s.mode === 'FULL')?.cron).toBe('0 2 * * *');
+    const operator = await bearer(['OPERATOR'], ['96']);
+    const changed = await execute(hub.graphqlUrl, SetReconciliationScheduleDocument, { provinceCode: '96', mode: 'FULL', cron: '15 3 * * *' }, operator);
+    expect(changed.errors).toEqual([]);
+    expect(changed.data?.setReconciliationSchedule).toMatchObject({ cron: '15 3 * * *', enabled: true });
+    expect(new Date(changed.data?.setReconciliationSchedule.nextRunAt as string).getTime()).toBeGreaterThan(Date.now());
+    const bad = await execute(hub.graphqlUrl, SetReconciliationScheduleDocument, { provinceCode: '96', mode: 'FULL', cron: 'every night' }, operator);
+    expect(bad.errors[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const outside = await execute(hub.graphqlUrl, SetReconciliationScheduleDocument, { provinceCode: '51', mode: 'FULL', enabled: false }, operator);
+    expect(outside.errors[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    const auditor = await execute(hub.graphqlUrl, SetReconciliationScheduleDocument, { provinceCode: '96', mode: 'FULL', enabled: false }, await bearer(['AUDITOR'], ['96']));
+    expect(auditor.errors[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+
+  it('lets a province officer waive a mismatch with a note, and refuses a request with a future watermark', async () => {
+    const open = await execute(hub.graphqlUrl, OpenMismatchesDocument, { filter: { provinceCode: '96', state: 'ESCALATED' }, first: 1 }, auth);
+    const fallback = await execute(hub.graphqlUrl, OpenMismatchesDocument, { filter: { provinceCode: '96' }, first: 1 }, auth);
+    const target = open.data?.mismatches.edges[0]?.node ?? fallback.data?.mismatches.edges[0]?.node;
+    if (!target) throw new Error('no live mismatch in province 96');
+    const officer = await bearer(['PROVINCE_OFFICER'], ['96']);
+    const waived = await execute(hub.graphqlUrl, ResolveMismatchDocument, { id: target.id, resolution: 'WAIVED', note: 'Đã đối chiếu hồ sơ giấy' }, officer);
+    expect(waived.errors).toEqual([]);
+    expect(waived.data?.resolveMismatch).toMatchObject({ state: 'WAIVED', resolutionNote: 'Đã đối chiếu hồ sơ giấy' });
+    const tooShort = await execute(hub.graphqlUrl, ResolveMismatchDocument, { id: target.id, resolution: 'WAIVED', note: 'ok' }, officer);
+    expect(tooShort.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'note' });
+    const future = await execute(
+      hub.graphqlUrl,
+      RequestReconciliationDocument,
+      { provinceCode: '96', mode: 'INCREMENTAL', since: new Date(Date.now() + 86_400_000).toISOString() },
+      officer,
+    );
+    expect(future.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'since', reason: 'FUTURE_WATERMARK' });
+    const rules = await execute(hub.graphqlUrl, AuthorityRulesDocument, {}, auth);
+    expect(rules.data?.authorityRules.rules.map((r) => r.id)).toContain('PORTAL_MIRRORS_PROVINCE');
   });
 
   it('stops cleanly within 10 seconds on SIGTERM', async () => {
