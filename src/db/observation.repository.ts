@@ -9,24 +9,18 @@ export class ObservationRepository {
   /** Upserts a page of observations and the dossiers they describe, in the caller's transaction. */
   async upsertMany(tx: Tx, items: readonly DossierObservation[]): Promise<void> {
     if (items.length === 0) return;
-    const rows = items.map((o) => ({
-      dossier_code: o.dossierCode,
-      system: o.system,
-      province_code: o.provinceCode,
-      native_id: o.nativeId,
-      native_status: o.nativeStatus,
-      status: o.status,
-      commune_code: o.communeCode,
-      procedure_code: o.procedureCode,
-      received_at: o.receivedAt,
-      due_at: o.dueAt,
-      finished_at: o.finishedAt,
-      returned_at: o.returnedAt,
-      source_updated_at: o.updatedAt,
-      source_version: o.sourceVersion,
-    }));
+    // One statement over column arrays (unnest): one plan and 14 parameters per page, not 14 per row.
+    const iso = (d: Date | null) => (d === null ? null : d.toISOString());
     await tx`
-      insert into observations ${tx(rows)}
+      insert into observations (dossier_code, system, province_code, native_id, native_status, status, commune_code,
+        procedure_code, received_at, due_at, finished_at, returned_at, source_updated_at, source_version)
+      select * from unnest(
+        ${items.map((o) => o.dossierCode)}::text[], ${items.map((o) => o.system)}::text[], ${items.map((o) => o.provinceCode)}::text[],
+        ${items.map((o) => o.nativeId)}::text[], ${items.map((o) => o.nativeStatus)}::text[], ${items.map((o) => o.status)}::text[],
+        ${items.map((o) => o.communeCode)}::text[], ${items.map((o) => o.procedureCode)}::text[],
+        ${items.map((o) => iso(o.receivedAt))}::timestamptz[], ${items.map((o) => iso(o.dueAt))}::timestamptz[],
+        ${items.map((o) => iso(o.finishedAt))}::timestamptz[], ${items.map((o) => iso(o.returnedAt))}::timestamptz[],
+        ${items.map((o) => o.updatedAt.toISOString())}::timestamptz[], ${items.map((o) => o.sourceVersion)}::text[])
       on conflict (dossier_code, system) do update set
         province_code = excluded.province_code,
         native_id = excluded.native_id,
@@ -52,11 +46,18 @@ export class ObservationRepository {
     // The provincial one-stop shop is authoritative for receipt and return, so its dates and unit
     // overwrite; other systems only fill what is still unknown.
     const unique = dedupeByCode(items);
-    const authoritative = unique.filter((o) => o.system === 'provincial').map(dossierRow);
-    const others = unique.filter((o) => o.system !== 'provincial').map(dossierRow);
+    const authoritative = unique.filter((o) => o.system === 'provincial');
+    const others = unique.filter((o) => o.system !== 'provincial');
+    const dossierRows = (list: readonly DossierObservation[]) => tx`
+      select * from unnest(
+        ${list.map((o) => o.dossierCode)}::text[], ${list.map((o) => o.provinceCode)}::text[], ${list.map((o) => o.communeCode)}::text[],
+        ${list.map((o) => o.procedureCode)}::text[], ${list.map((o) => o.applicantPersonalId)}::text[],
+        ${list.map((o) => iso(o.receivedAt))}::timestamptz[], ${list.map((o) => iso(o.dueAt))}::timestamptz[],
+        ${list.map((o) => iso(o.finishedAt))}::timestamptz[], ${list.map((o) => iso(o.returnedAt))}::timestamptz[])`;
+    const columns = tx`(code, province_code, commune_code, procedure_code, applicant_personal_id, received_at, due_at, finished_at, returned_at)`;
     if (authoritative.length > 0) {
       await tx`
-        insert into dossiers ${tx(authoritative)}
+        insert into dossiers ${columns} ${dossierRows(authoritative)}
         on conflict (code) do update set
           province_code = excluded.province_code,
           commune_code = excluded.commune_code,
@@ -75,7 +76,7 @@ export class ObservationRepository {
     }
     if (others.length > 0) {
       await tx`
-        insert into dossiers ${tx(others)}
+        insert into dossiers ${columns} ${dossierRows(others)}
         on conflict (code) do update set
           applicant_personal_id = coalesce(dossiers.applicant_personal_id, excluded.applicant_personal_id),
           received_at = coalesce(dossiers.received_at, excluded.received_at),
@@ -90,20 +91,6 @@ export class ObservationRepository {
            or (dossiers.returned_at is null and excluded.returned_at is not null)`;
     }
   }
-}
-
-function dossierRow(o: DossierObservation) {
-  return {
-    code: o.dossierCode,
-    province_code: o.provinceCode,
-    commune_code: o.communeCode,
-    procedure_code: o.procedureCode,
-    applicant_personal_id: o.applicantPersonalId,
-    received_at: o.receivedAt,
-    due_at: o.dueAt,
-    finished_at: o.finishedAt,
-    returned_at: o.returnedAt,
-  };
 }
 
 function dedupeByCode(items: readonly DossierObservation[]): DossierObservation[] {

@@ -71,9 +71,20 @@ const PARTITION_FLOOR = 1_000;
 export class RunPipelineRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Saves a source's progress in the transaction that stored its page. */
-  async saveSourceProgress(tx: Tx | Sql, runId: string, sources: readonly RunSourceRecord[]): Promise<void> {
-    await tx`update reconciliation_runs set sources = ${tx.json(sources as never)} where id = ${runId}`;
+  /**
+   * Saves one system's progress in the transaction that stored its page: only that system's
+   * entry of the run's sources is replaced (the three feeds are read at once), kept in system order.
+   */
+  async saveSourceProgress(tx: Tx | Sql, runId: string, source: RunSourceRecord): Promise<void> {
+    await tx`
+      update reconciliation_runs set sources = (
+        select coalesce(jsonb_agg(e order by array_position(${[...RUN_SYSTEMS, 'civil-registration', 'population']}::text[], e->>'system')), '[]'::jsonb)
+        from (
+          select e from jsonb_array_elements(sources) as t(e) where e->>'system' <> ${source.system}
+          union all select ${tx.json(source as never)}::jsonb
+        ) x(e)
+      )
+      where id = ${runId}`;
   }
 
   /**

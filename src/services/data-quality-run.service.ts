@@ -31,7 +31,7 @@ export class DataQualityRunService implements DataQualityRunner {
     await this.sql`update reconciliation_runs set status = 'RUNNING', started_at = coalesce(started_at, now()), rules_version = 'data-quality-1' where id = ${runId}`;
     const started = run.sources.find((s) => s.system === SYSTEM);
     const cursor = started ? started.cursorFrom : run.mode === 'FULL' ? null : await this.cursors.cursor(SYSTEM, scopeOf(run.provinceCode));
-    await this.pipeline.saveSourceProgress(this.sql, runId, [{ system: SYSTEM, cursorFrom: cursor, cursorTo: null, read: 0, error: null, complete: false }]);
+    await this.pipeline.saveSourceProgress(this.sql, runId, { system: SYSTEM, cursorFrom: cursor, cursorTo: null, read: 0, error: null, complete: false });
     const result = await this.checks.checkProvince({ provinceCode: run.provinceCode, cursor, requestId: run.jobId });
     const [registry] = result.sources;
     if (registry.error !== null && registry.read === 0 && registry.cursorTo === cursor) {

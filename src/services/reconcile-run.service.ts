@@ -119,32 +119,36 @@ export class ReconcileRunService {
   }
 
   /**
-   * Reads each system's feed for the run, resuming from the run's own recorded progress. A FULL
-   * run starts each feed from the beginning; an incremental one from the stored watermark.
+   * Reads the three systems' feeds for the run at the same time (each waits on its own system),
+   * resuming each from the run's own recorded progress. A FULL run starts each feed from the
+   * beginning; an incremental one from the stored watermark. Each page's progress replaces only
+   * that system's entry of the run's sources, in the page's transaction.
    */
   private async pullAll(run: RunRow, log: Logger): Promise<RunSourceRecord[]> {
     const progress = new Map(run.sources.map((s) => [s.system, s]));
-    const sources: RunSourceRecord[] = [];
-    for (const system of RUN_SYSTEMS) {
-      const before = progress.get(system);
-      if (before && (before.error !== null || before.complete === true)) {
-        sources.push(before);
-        continue;
-      }
-      const resume = before
-        ? { cursorFrom: before.cursorFrom, cursor: before.cursorTo, read: before.read }
-        : run.mode === 'FULL'
-          ? { cursorFrom: null, cursor: null, read: 0 }
-          : undefined;
-      const record = await this.sync.pull(this.sources[system], run.provinceCode, {
-        ...(resume ? { resume } : {}),
-        saveCursor: run.mode !== 'FULL',
-        onPage: (tx, page) => this.pipeline.saveSourceProgress(tx, run.id, [...sources, { ...page, complete: false }]),
-      });
-      if (record.error) log.warn({ system, code: record.error.code, read: record.read }, 'a system failed during the run');
-      sources.push({ ...record, complete: true });
-      await this.sql`update reconciliation_runs set sources = ${this.sql.json(sources as never)} where id = ${run.id}`;
-    }
-    return sources;
+    // allSettled: a defect in one pull must not leave the others writing after the step has failed.
+    const settled = await Promise.allSettled(
+      RUN_SYSTEMS.map(async (system): Promise<RunSourceRecord> => {
+        const before = progress.get(system);
+        if (before && (before.error !== null || before.complete === true)) return before;
+        const resume = before
+          ? { cursorFrom: before.cursorFrom, cursor: before.cursorTo, read: before.read }
+          : run.mode === 'FULL'
+            ? { cursorFrom: null, cursor: null, read: 0 }
+            : undefined;
+        const record = await this.sync.pull(this.sources[system], run.provinceCode, {
+          ...(resume ? { resume } : {}),
+          saveCursor: run.mode !== 'FULL',
+          onPage: (tx, page) => this.pipeline.saveSourceProgress(tx, run.id, { ...page, complete: false }),
+        });
+        if (record.error) log.warn({ system, code: record.error.code, read: record.read }, 'a system failed during the run');
+        const done = { ...record, complete: true };
+        await this.pipeline.saveSourceProgress(this.sql, run.id, done);
+        return done;
+      }),
+    );
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<RunSourceRecord>).value);
   }
 }
