@@ -231,15 +231,20 @@ export class ReconcileFinalizeService {
   }
 
   private async issueReport(tx: Tx, run: RunRow, totals: RunTotals): Promise<void> {
+    // Corrections grouped once and hash-joined: a correlated subquery per finding is quadratic at 10⁵ findings.
     const findings = await tx<(ReportFinding & { correctionList: string[] | null })[]>`
+      with planned as (
+        select m.dossier_code, m.class, array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action) as list
+        from corrections k join mismatches m on m.id = k.mismatch_id
+        where k.run_id = ${run.id}
+        group by m.dossier_code, m.class
+      )
       select c.dossier_code as "dossierCode", c.class, c.commune_code as "communeCode", c.procedure_code as "procedureCode",
         c.lagging_systems as "laggingSystems", c.leading_system as "leadingSystem", c.expected_status as "expectedStatus",
         c.settled_by as "settledBy", c.pending_sync as "pendingSync", c.observed, c.detail,
-        c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter",
-        (select array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action)
-           from corrections k join mismatches m on m.id = k.mismatch_id
-           where k.run_id = c.run_id and m.dossier_code = c.dossier_code and m.class = c.class) as "correctionList"
-      from run_candidates c where c.run_id = ${run.id}`;
+        c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter", p.list as "correctionList"
+      from run_candidates c left join planned p on p.dossier_code = c.dossier_code and p.class = c.class
+      where c.run_id = ${run.id}`;
     const reports = renderRunReport({
       run: {
         id: run.id,
