@@ -44,8 +44,15 @@ export async function pullChangeFeed<T>(
   let read = options.resume?.read ?? 0;
   const saveCursor = options.saveCursor ?? true;
   try {
+    // The next page is asked for while this one is stored: the system and PostgreSQL work at once.
+    let next = feed.read(cursor);
     for (;;) {
-      const page = await feed.read(cursor);
+      const page = await next;
+      if (page.hasMore) {
+        next = feed.read(page.nextCursor);
+        // Its failure is handled when it is awaited; a store that fails first must not leave it unhandled.
+        next.catch(() => undefined);
+      }
       const progress: RunSourceRecord = { system: feed.system, cursorFrom, cursorTo: page.nextCursor, read: read + page.items.length, error: null };
       await sql.begin(async (tx) => {
         await feed.store(tx, page.items);
