@@ -89,17 +89,20 @@ export class RunPipelineRepository {
 
   /**
    * Fixes an incremental run's scope: dossiers of the province whose observations changed since
-   * `since`, and those with a live mismatch of a dossier class (to resolve or age them).
+   * `since` (a correction applied, or fixed by hand, shows up there too), and those an earlier
+   * run of the last day found only pending sync, so that they become mismatches once the
+   * tolerance has passed even if nothing changes again.
    */
-  async fixIncrementalScope(tx: Tx, runId: string, provinceCode: string, since: Date, liveClasses: readonly string[]): Promise<void> {
+  async fixIncrementalScope(tx: Tx, runId: string, provinceCode: string, since: Date): Promise<void> {
     await tx`delete from run_scope where run_id = ${runId}`;
     await tx`
       insert into run_scope (run_id, dossier_code)
       select ${runId}::uuid, o.dossier_code from observations o
       where o.province_code = ${provinceCode} and o.observed_at >= ${since}
       union
-      select ${runId}::uuid, m.dossier_code from mismatches m
-      where m.province_code = ${provinceCode} and m.state <> 'RESOLVED' and m.class = any(${liveClasses as string[]})
+      select ${runId}::uuid, c.dossier_code from run_candidates c join reconciliation_runs r on r.id = c.run_id
+      where r.province_code = ${provinceCode} and r.kind = 'DOSSIERS' and r.id <> ${runId}
+        and r.finished_at > now() - interval '1 day' and c.pending_sync
       on conflict do nothing`;
   }
 

@@ -87,7 +87,7 @@ export class ReconcileRunService {
       await this.sql.begin(async (tx) => {
         if (scoped) {
           const [row] = await tx<{ startedAt: Date }[]>`select started_at as "startedAt" from reconciliation_runs where id = ${runId}`;
-          await this.pipeline.fixIncrementalScope(tx, runId, run.provinceCode, run.since ?? (row as { startedAt: Date }).startedAt, this.classifier.dossierClasses);
+          await this.pipeline.fixIncrementalScope(tx, runId, run.provinceCode, run.since ?? (row as { startedAt: Date }).startedAt);
         }
         await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize);
         await tx`update reconciliation_runs set phase = 'COMPARING' where id = ${runId}`;
