@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Modules in bench/ that are parts of benchmarks, not benchmarks. */
-const NOT_BENCHMARKS = new Set(['run', 'floor-server', 'simulators']);
+const NOT_BENCHMARKS = new Set(['run', 'floor-server', 'simulators', 'reconcile-simulators']);
 
 const available = readdirSync(BENCH_DIR)
   .filter((f) => f.endsWith('.ts') && !NOT_BENCHMARKS.has(f.slice(0, -3)))
