@@ -186,6 +186,50 @@ class RssSampler {
   }
 }
 
+/**
+ * Where PostgreSQL spends a run: every 500 ms, the statements active in the database (other than
+ * this one's), each credited with the interval it was seen running. Coarse, but it needs no
+ * extension and no server log.
+ */
+class StatementSampler {
+  private readonly seen = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(private readonly sql: postgres.Sql) {
+    this.timer = setInterval(() => void this.sample(), 500);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const rows = await this.sql<{ query: string }[]>`
+        select query from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
+      for (const { query } of rows) {
+        const key = query.replace(/\s+/g, ' ').trim().slice(0, 140);
+        this.seen.set(key, (this.seen.get(key) ?? 0) + 0.5);
+      }
+    } catch {
+      // the database is busy or restarting: skip a sample
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Seconds each statement was seen active, largest first, and resets. */
+  take(limit = 12): Array<[string, number]> {
+    const top = [...this.seen].sort((a, b) => b[1] - a[1]).slice(0, limit);
+    this.seen.clear();
+    return top;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 interface CpuSnapshot {
   at: number;
   [name: string]: number;
@@ -565,6 +609,8 @@ interface RunResult {
   cpuSeconds: Record<string, number>;
   changedBefore?: Record<string, unknown>;
   simulatorRequests: Record<string, unknown>;
+  /** Seconds PostgreSQL statements were seen active during the run (sampled every 500 ms). */
+  statements: Array<[string, number]>;
   raw: Record<string, unknown>;
 }
 
@@ -697,6 +743,12 @@ async function main(): Promise<void> {
       const sampler = new RssSampler(workerPid);
       cleanup.push(() => Promise.resolve(sampler.stop()));
       const idleRssMb = Math.round(statusKb(workerPid, 'VmRSS') / 1024);
+      const statementsSql = postgres(pg.url, { max: 1, onnotice: () => undefined });
+      const statements = new StatementSampler(statementsSql);
+      cleanup.push(async () => {
+        statements.stop();
+        await statementsSql.end({ timeout: 5 });
+      });
       const cliEnv = { DATABASE_URL: pg.url, REDIS_URL: redis.url, DATA_DIR: join(root, 'data'), LOG_LEVEL: 'warn' };
       const runs: RunResult[] = [];
       for (const mode of ['full', 'incremental'] as const) {
@@ -711,6 +763,7 @@ async function main(): Promise<void> {
         sampler.reset();
         const pids = { worker: { pid: workerPid }, simulators: { pid: simulators.pid }, postgres: { pid: pgPid, tree: true }, redis: { pid: redisPid } };
         const before = cpuSnapshot(pids);
+        statements.take();
         say(`runs: ${mode} run`);
         const raw = useCli ? await reconcileByCli(cliEnv, province, mode, !args['apply-corrections'], runTimeoutMs) : await reconcileByQueue(redis.url, sql, province, runTimeoutMs);
         const after = cpuSnapshot(pids);
@@ -735,6 +788,7 @@ async function main(): Promise<void> {
           cpuSeconds: cpuDelta(before, after),
           ...(changedBefore ? { changedBefore } : {}),
           simulatorRequests: (await simulators.command('requests'))['requests'] as Record<string, unknown>,
+          statements: statements.take(),
           raw,
         });
         say(`runs: ${mode} ${String(raw['status'])} in ${wallSeconds.toFixed(1)} s`);
@@ -742,7 +796,7 @@ async function main(): Promise<void> {
       const warnings = worker.output.filter((l) => l.includes('"level":40') || l.includes('"level":50'));
       report['runs'] = { trigger: useCli ? 'lienthong reconcile --wait' : 'reconcile-province job enqueued by the bench', workerIdleRssMb: idleRssMb, runs, workerWarnings: warnings.slice(-20) };
       report['database'] = await databaseState(sql, province);
-      process.stdout.write(`\n${runsTable(runs, idleRssMb)}\n\n${goalsTable(runs)}\n`);
+      process.stdout.write(`\n${runsTable(runs, idleRssMb)}\n\n${goalsTable(runs)}\n\n${statementsText(runs)}`);
     }
 
     report['loadavgAfter'] = loadavg();
@@ -852,6 +906,12 @@ function goalsTable(runs: RunResult[]): string {
     `| worker < 384 MB RSS | peak ${peak} MB | ${yes(peak < 384)} |`,
     `| incremental run < 5 s | ${incremental?.wallSeconds ?? '—'} s (${incremental?.status ?? '—'}) | ${yes(!!incremental && incremental.status === 'SUCCEEDED' && incremental.wallSeconds < 5)} |`,
   ].join('\n');
+}
+
+function statementsText(runs: RunResult[]): string {
+  return runs
+    .map((r) => [`PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`, ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`), ''].join('\n'))
+    .join('\n');
 }
 
 function profileText(file: string, profiles: Record<string, ReturnType<typeof summariseProfile>>): string {
