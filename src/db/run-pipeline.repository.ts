@@ -156,17 +156,21 @@ export class RunPipelineRepository {
   async diffPartition(provinceCode: string, runId: string, scoped: boolean, range: PartitionRowRange): Promise<PartitionRow[]> {
     const sql = this.sql;
     const upper = range.toCode === null ? sql`` : sql`and d.code < ${range.toCode}`;
-    const scope = scoped ? sql`and exists (select 1 from run_scope r where r.run_id = ${runId} and r.dossier_code = d.code)` : sql``;
+    // A scoped run starts from its scope's slice (an index range of run_scope), never from the province.
+    const from = scoped
+      ? sql`run_scope r join dossiers d on d.code = r.dossier_code and r.run_id = ${runId} and r.dossier_code >= ${range.fromCode}
+            ${range.toCode === null ? sql`` : sql`and r.dossier_code < ${range.toCode}`}`
+      : sql`dossiers d`;
     const raw = await sql<RawPartitionRow[]>`
       select d.code, d.commune_code, d.procedure_code, d.received_at, d.due_at, d.finished_at, d.returned_at,
         p.status as p_status, p.native_status as p_native, p.source_updated_at as p_updated, p.commune_code as p_commune, p.due_at as p_due,
         s.status as s_status, s.native_status as s_native, s.source_updated_at as s_updated, s.commune_code as s_commune, s.due_at as s_due,
         n.status as n_status, n.native_status as n_native, n.source_updated_at as n_updated, n.commune_code as n_commune, n.due_at as n_due
-      from dossiers d
+      from ${from}
       left join observations p on p.dossier_code = d.code and p.system = 'provincial'
       left join observations s on s.dossier_code = d.code and s.system = 'specialized'
       left join observations n on n.dossier_code = d.code and n.system = 'national-portal'
-      where d.province_code = ${provinceCode} and d.code >= ${range.fromCode} ${upper} ${scope}
+      where d.province_code = ${provinceCode} and d.code >= ${range.fromCode} ${upper}
         and (p.dossier_code is null or s.dossier_code is null or n.dossier_code is null
              or p.status is null or p.status is distinct from s.status or p.status is distinct from n.status
              or abs(extract(epoch from (p.due_at - s.due_at))) > 60

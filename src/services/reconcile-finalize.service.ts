@@ -149,7 +149,7 @@ export class ReconcileFinalizeService {
   }
 
   private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean): Promise<void> {
-    const only = scoped ? tx`and exists (select 1 from run_scope r where r.run_id = ${run.id} and r.dossier_code = d.code)` : tx``;
+    const only = scoped ? tx`and d.code in (select r.dossier_code from run_scope r where r.run_id = ${run.id})` : tx``;
     // Dossiers on which every system agrees take their common status; the others the rules' one.
     await tx`
       update dossiers d set status = p.status, updated_at = now()
