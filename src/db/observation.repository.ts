@@ -45,7 +45,9 @@ export class ObservationRepository {
 
     // The provincial one-stop shop is authoritative for receipt and return, so its dates and unit
     // overwrite; other systems only fill what is still unknown.
-    const unique = dedupeByCode(items);
+    // In code order: the three systems' pages are stored at once and share dossier rows, so every
+    // transaction must lock them in the same order or two of them deadlock.
+    const unique = dedupeByCode(items).sort((a, b) => (a.dossierCode < b.dossierCode ? -1 : a.dossierCode > b.dossierCode ? 1 : 0));
     const authoritative = unique.filter((o) => o.system === 'provincial');
     const others = unique.filter((o) => o.system !== 'provincial');
     const dossierRows = (list: readonly DossierObservation[]) => tx`
