@@ -6,7 +6,8 @@ import type { RunSourceRecord } from '../db/schema.js';
 import type { SyncCursorRepository } from '../db/sync-cursor.repository.js';
 import { pullChangeFeed, type PullOptions } from './change-feed.js';
 
-const PAGE_SIZE = 1_000;
+/** Records per feed page: large enough to amortise a round trip, small enough to answer well within a call's time limit. */
+const PAGE_SIZE = 500;
 
 /** Pulls a system's dossier change feed for one province into the hub's observations. */
 export class DossierSyncService {

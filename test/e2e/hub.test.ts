@@ -78,7 +78,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
         const provinces = new Set(finished.map((r) => r.provinceCode));
         return provinces.has('96') && provinces.has('51') ? finished : undefined;
       },
-      { timeoutMs: 120_000, intervalMs: 250, what: 'a finished run for provinces 96 and 51' },
+      { timeoutMs: 170_000, intervalMs: 250, what: 'a finished run for provinces 96 and 51' },
     );
     const found: FoundMismatch[] = [];
     for (const province of ['96', '51']) {
@@ -100,7 +100,7 @@ describe('the hub started as `npm start` does, with its simulators', () => {
     }
     expect(found.length).toBeGreaterThan(50);
     expect(seededDriftProblems(found, { seeded: truth, portal })).toEqual([]);
-  });
+  }, 180_000);
 
   it('answers the dossier page query with each system’s observation', async () => {
     const result = await execute(hub.graphqlUrl, DossierPageDocument, { first: 5 }, auth);
