@@ -86,6 +86,13 @@ const { values: args } = parseArgs({
      * run during the incremental one nor change what it reads.
      */
     'apply-corrections': { type: 'boolean', default: false },
+    /**
+     * The runs, in order (full|incremental, comma-separated). `full,full,incremental` also measures
+     * a FULL run over a hub that already holds every observation (a nightly run), not only the
+     * first one, which loads ~3M observations into an empty database. `--change` of the dossiers
+     * move before each incremental run.
+     */
+    runs: { type: 'string', default: 'full,incremental' },
     /** Longest wait for one run, seconds. */
     'run-timeout': { type: 'string', default: '1800' },
     /**
@@ -196,6 +203,8 @@ class StatementSampler {
   private readonly phases = new Map<string, { seconds: number; maxRssMb: number }>();
   private readonly timer: NodeJS.Timeout;
   private busy = false;
+  /** Only runs created after this count: before its row exists, a run is still being enqueued. */
+  private since = new Date();
 
   /** `rssMb` reads the worker's RSS, credited to the phase of the latest run at each sample. */
   constructor(
@@ -210,11 +219,12 @@ class StatementSampler {
     this.busy = true;
     try {
       const [row] = await this.sql<{ phase: string | null; queries: string[] }[]>`
-        select (select status || '/' || phase from reconciliation_runs order by created_at desc limit 1) as phase,
+        select (select status || '/' || phase from reconciliation_runs where created_at >= ${this.since}
+                order by created_at desc limit 1) as phase,
           array(select query from pg_stat_activity
                 where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
                   and backend_type = 'client backend') as queries`;
-      const phase = row?.phase ?? 'none';
+      const phase = row?.phase ?? 'enqueuing';
       const entry = this.phases.get(phase) ?? { seconds: 0, maxRssMb: 0 };
       entry.seconds += 0.5;
       entry.maxRssMb = Math.max(entry.maxRssMb, this.rssMb());
@@ -241,6 +251,7 @@ class StatementSampler {
   takePhases(): Record<string, { seconds: number; maxRssMb: number }> {
     const out = Object.fromEntries(this.phases);
     this.phases.clear();
+    this.since = new Date();
     return out;
   }
 
@@ -787,7 +798,9 @@ async function main(): Promise<void> {
       });
       const cliEnv = { DATABASE_URL: pg.url, REDIS_URL: redis.url, DATA_DIR: join(root, 'data'), LOG_LEVEL: 'warn' };
       const runs: RunResult[] = [];
-      for (const mode of ['full', 'incremental'] as const) {
+      const modes = (args.runs ?? 'full,incremental').split(',').map((m) => m.trim());
+      if (modes.some((m) => m !== 'full' && m !== 'incremental')) throw new Error('--runs takes full and incremental, comma-separated');
+      for (const [index, mode] of modes.entries()) {
         let changedBefore: Record<string, unknown> | undefined;
         if (mode === 'incremental') {
           changedBefore = await simulators.command(`advance ${changeCount}`);
@@ -802,6 +815,7 @@ async function main(): Promise<void> {
         statements.take();
         statements.takePhases();
         say(`runs: ${mode} run`);
+        const label = modes.indexOf(mode) === index ? mode : `${mode} #${modes.slice(0, index + 1).filter((m) => m === mode).length}`;
         const raw = useCli ? await reconcileByCli(cliEnv, province, mode, !args['apply-corrections'], runTimeoutMs) : await reconcileByQueue(redis.url, sql, province, runTimeoutMs);
         const after = cpuSnapshot(pids);
         const processSeconds = (after.at - before.at) / 1_000;
@@ -810,7 +824,7 @@ async function main(): Promise<void> {
         // The run's own span (started_at → finished_at as the run row records them).
         const runMs = typeof raw['runMs'] === 'number' ? raw['runMs'] : null;
         runs.push({
-          run: mode,
+          run: label,
           trigger: useCli ? 'cli' : 'queue',
           status: String(raw['status']),
           wallSeconds: round(wallSeconds, 2),
@@ -933,16 +947,19 @@ function runsTable(runs: RunResult[], idleRssMb: number): string {
 }
 
 function goalsTable(runs: RunResult[]): string {
-  const full = runs.find((r) => r.run === 'full');
-  const incremental = runs.find((r) => r.run === 'incremental');
   const peak = Math.max(...runs.map((r) => Math.max(r.workerPeakRssMb, r.workerHwmMb)));
   const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
+  const goal = (r: RunResult, limit: number, what: string): string =>
+    `| ${what} < ${limit} s | ${r.wallSeconds} s (${r.status}) | ${yes(r.status === 'SUCCEEDED' && r.wallSeconds < limit)} |`;
   return [
     '| goal | measured | met? |',
     '|---|---|---|',
-    `| full run < 60 s | ${full?.wallSeconds ?? '—'} s (${full?.status ?? '—'}) | ${yes(!!full && full.status === 'SUCCEEDED' && full.wallSeconds < 60)} |`,
+    ...runs.map((r) =>
+      r.run.startsWith('full')
+        ? goal(r, 60, r.run === 'full' ? 'full run (empty hub: first load)' : `${r.run} (hub holds every observation)`)
+        : goal(r, 5, `${r.run} run`),
+    ),
     `| worker < 384 MB RSS | peak ${peak} MB | ${yes(peak < 384)} |`,
-    `| incremental run < 5 s | ${incremental?.wallSeconds ?? '—'} s (${incremental?.status ?? '—'}) | ${yes(!!incremental && incremental.status === 'SUCCEEDED' && incremental.wallSeconds < 5)} |`,
   ].join('\n');
 }
 
