@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCivilRegistrationSimulator } from '../src/connectors/civil-registration/simulator.js';
@@ -29,7 +30,8 @@ import type { SystemId } from '../src/connectors/system-id.js';
  * - `advance <n> [split|provincial|specialized|each]` — moves dossiers one step forward: by
  *   default ⌈n/2⌉ in the provincial system and ⌊n/2⌋ in the specialized one (n changed dossiers
  *   in all, each changed in one system); `each` moves n in both.
- * - `requests` — request counts by path of the three dossier systems since the last `requests`.
+ * - `requests` — request counts by path of the three dossier systems, and the event loop's delay
+ *   (p50, p99, max ms: a GC pause or a slow page delays every answer), since the last `requests`.
  * - `memory` — this process's memory.
  * Stops on SIGTERM, SIGINT or the end of stdin.
  */
@@ -118,6 +120,10 @@ out({
   memory: memory(),
 });
 
+// Every simulator shares this event loop: its delay is added to every answer the hub waits for.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const [command, ...rest] = line.trim().split(/\s+/);
@@ -139,7 +145,9 @@ lines.on('line', (line) => {
           counts[id] = servers[id].requestCounts();
           servers[id].resetRequestCounts();
         }
-        out({ requests: counts });
+        const ms = (ns: number): number => Math.round(ns / 1e5) / 10;
+        out({ requests: counts, eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
+        loopDelay.reset();
         return;
       }
       case 'memory':

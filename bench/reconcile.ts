@@ -639,6 +639,8 @@ interface RunResult {
   cpuSeconds: Record<string, number>;
   changedBefore?: Record<string, unknown>;
   simulatorRequests: Record<string, unknown>;
+  /** How late the simulators' event loop ran (p50, p99, max ms): added to every answer the worker waits for. */
+  simulatorsEventLoopDelayMs: Record<string, number>;
   /** Seconds PostgreSQL statements were seen active during the run (sampled every 500 ms). */
   statements: Array<[string, number]>;
   /** Seconds in each status/phase of the run (sampled every 500 ms) and the worker's peak RSS in it. */
@@ -740,7 +742,8 @@ async function main(): Promise<void> {
       say('feeds: reading each change feed through its connector');
       await simulators.command('requests');
       const feeds = await runReader('feeds');
-      report['feeds'] = { ...feeds, simulatorRequests: (await simulators.command('requests'))['requests'] };
+      const answer = await simulators.command('requests');
+      report['feeds'] = { ...feeds, simulatorRequests: answer['requests'], simulatorsEventLoopDelayMs: answer['eventLoopDelayMs'] };
       process.stdout.write(`\n${feedsTable(feeds)}\n`);
     }
 
@@ -818,6 +821,11 @@ async function main(): Promise<void> {
         const label = modes.indexOf(mode) === index ? mode : `${mode} #${modes.slice(0, index + 1).filter((m) => m === mode).length}`;
         const raw = useCli ? await reconcileByCli(cliEnv, province, mode, !args['apply-corrections'], runTimeoutMs) : await reconcileByQueue(redis.url, sql, province, runTimeoutMs);
         const after = cpuSnapshot(pids);
+        // What each system's feed gave (the CLI's line does not carry it): a failed feed makes a PARTIAL run.
+        if (raw['sources'] === undefined && typeof raw['runId'] === 'string') {
+          const [row] = await sql<{ sources: unknown }[]>`select sources from reconciliation_runs where id = ${raw['runId']}`;
+          raw['sources'] = row?.sources ?? null;
+        }
         const processSeconds = (after.at - before.at) / 1_000;
         const wallSeconds = typeof raw['wallMs'] === 'number' ? raw['wallMs'] / 1_000 : processSeconds;
         const compared = Number(raw['dossiersCompared'] ?? 0);
@@ -838,7 +846,10 @@ async function main(): Promise<void> {
           workerRssBeforeMb: rssBefore,
           cpuSeconds: cpuDelta(before, after),
           ...(changedBefore ? { changedBefore } : {}),
-          simulatorRequests: (await simulators.command('requests'))['requests'] as Record<string, unknown>,
+          ...(await simulators.command('requests').then((a) => ({
+            simulatorRequests: a['requests'] as Record<string, unknown>,
+            simulatorsEventLoopDelayMs: (a['eventLoopDelayMs'] ?? {}) as Record<string, number>,
+          }))),
           statements: statements.take(),
           phases: statements.takePhases(),
           raw,
@@ -968,6 +979,9 @@ function statementsText(runs: RunResult[]): string {
     .map((r) =>
       [
         `${r.run} run, by phase (s, worker peak RSS MB): ${Object.entries(r.phases).map(([phase, p]) => `${phase} ${p.seconds} s ${p.maxRssMb} MB`).join('; ')}`,
+        `simulators' event-loop delay (ms): ${JSON.stringify(r.simulatorsEventLoopDelayMs)}; sources: ${JSON.stringify(
+          ((r.raw['sources'] ?? []) as Array<Record<string, unknown>>).map((x) => ({ system: x['system'], read: x['read'], error: x['error'] })),
+        )}`,
         `PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`,
         ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`),
         '',
