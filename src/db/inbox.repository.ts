@@ -16,6 +16,15 @@ export interface AcceptedEvent {
   currentStatus: InboundStatus;
 }
 
+/** One delivery's checked events, as the door hands them to the inbox. */
+export interface InboxDelivery {
+  system: SystemId;
+  channel: InboundChannel;
+  /** The webhook-id, or the Idempotency-Key of a GraphQL request. */
+  deliveryId: string | null;
+  events: readonly InboundEvent[];
+}
+
 export interface InboundRow {
   id: string;
   system: string;
@@ -71,80 +80,107 @@ export class InboxRepository {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Stores the events of one delivery with one outbox row each. An event id the system used
-   * before is not stored again: it comes back as DUPLICATE (same content) or CONFLICT (other
-   * content), with the earlier event's id and status.
+   * Stores the events of several deliveries with one outbox row each, in one SQL statement: they
+   * commit together or not at all. An event id the system used before is not stored again: it
+   * comes back as DUPLICATE (same content, the earlier event's redelivery count goes up) or
+   * CONFLICT (other content), with the earlier event's id and status. The answer holds one list
+   * per delivery, in the order of `deliveries`, each in the order of its events.
+   *
+   * The deliveries must not share a (system, event id): the caller keeps a repeated event for a
+   * later statement, which then sees the first one as stored.
    */
-  async accept(system: SystemId, channel: InboundChannel, deliveryId: string | null, events: readonly InboundEvent[]): Promise<AcceptedEvent[]> {
-    if (events.length === 0) return [];
-    const ids = events.map((e) => e.id);
-    const hashes = events.map((e) => e.hash);
-    // unnest keeps one prepared statement whatever the batch size.
-    const rows = await this.sql<{ kind: 'NEW' | 'DUP'; id: string; event_id: string; status: InboundStatus }[]>`
+  async acceptMany(deliveries: readonly InboxDelivery[], options: { signal?: AbortSignal } = {}): Promise<AcceptedEvent[][]> {
+    const rows = deliveries.flatMap((d) => d.events.map((event) => ({ delivery: d, event })));
+    if (rows.length === 0) return deliveries.map(() => []);
+    // Column arrays through unnest: one prepared statement whatever the group's size. Results
+    // come back by ordinality, so each delivery gets exactly its own events.
+    const query = this.sql<{ ord: string; id: string | null; status: AcceptStatus | null; current: InboundStatus | null }[]>`
       with input as (
         select * from unnest(
-          ${ids}::text[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.entityType)}::text[],
-          ${events.map((e) => e.entityKey)}::text[], ${events.map((e) => e.version) as number[]}::bigint[],
-          ${events.map((e) => e.timestamp.toISOString())}::timestamptz[], ${events.map((e) => e.sequence) as number[]}::bigint[],
-          ${events.map((e) => JSON.stringify(e.data))}::text[], ${hashes}::text[]
-        ) with ordinality as t(event_id, type, entity_type, entity_key, source_version, source_timestamp, sequence, payload, payload_hash, ord)
+          ${rows.map((r) => r.delivery.system)}::text[], ${rows.map((r) => r.delivery.channel)}::text[],
+          ${rows.map((r) => r.delivery.deliveryId)}::text[], ${rows.map((r) => r.event.id)}::text[],
+          ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.entityType)}::text[],
+          ${rows.map((r) => r.event.entityKey)}::text[], ${rows.map((r) => r.event.version) as number[]}::bigint[],
+          ${rows.map((r) => r.event.timestamp.toISOString())}::timestamptz[], ${rows.map((r) => r.event.sequence) as number[]}::bigint[],
+          ${rows.map((r) => JSON.stringify(r.event.data))}::text[], ${rows.map((r) => r.event.hash)}::text[]
+        ) with ordinality as t(system, channel, delivery_id, event_id, type, entity_type, entity_key, source_version, source_timestamp,
+                               sequence, payload, payload_hash, ord)
       ),
       ins as (
         insert into inbound_events (system, event_id, type, entity_type, entity_key, source_version, source_timestamp,
                                     sequence, channel, delivery_id, payload, payload_hash)
-        select ${system}, event_id, type, entity_type, entity_key, source_version, source_timestamp,
-               sequence, ${channel}, ${deliveryId}, payload::jsonb, payload_hash
+        select system, event_id, type, entity_type, entity_key, source_version, source_timestamp,
+               sequence, channel, delivery_id, payload::jsonb, payload_hash
         from input order by ord
         on conflict (system, event_id) do nothing
-        returning id, event_id
+        returning id, system, event_id
       ),
       queued as (
-        insert into outbox (inbound_event_id) select id from ins returning inbound_event_id
+        insert into outbox (inbound_event_id)
+        select ins.id from ins join input i on i.system = ins.system and i.event_id = ins.event_id order by i.ord
+        returning inbound_event_id
+      ),
+      earlier as (
+        -- Events stored before this statement began (its own inserts are not visible here).
+        select i.ord, e.id, e.status, e.payload_hash = i.payload_hash as same
+        from input i join inbound_events e on e.system = i.system and e.event_id = i.event_id
       ),
       dup as (
-        update inbound_events e set duplicates = e.duplicates + 1
-        from input i
-        where e.system = ${system} and e.event_id = i.event_id and e.payload_hash = i.payload_hash
-          and not exists (select 1 from ins where ins.event_id = i.event_id)
-        returning e.id, e.event_id, e.status
+        update inbound_events e set duplicates = e.duplicates + 1 from earlier where e.id = earlier.id and earlier.same
+        returning e.id
       )
-      select 'NEW' as kind, ins.id, ins.event_id, 'ACCEPTED' as status from ins
-      where exists (select 1 from queued where queued.inbound_event_id = ins.id)
-      union all
-      select 'DUP' as kind, dup.id, dup.event_id, dup.status from dup`;
-    const byId = new Map<string, AcceptedEvent>();
-    for (const row of rows) {
-      byId.set(row.event_id, {
-        eventId: row.event_id,
-        inboundId: row.id,
-        status: row.kind === 'NEW' ? 'ACCEPTED' : 'DUPLICATE',
-        currentStatus: row.status,
-      });
+      select i.ord::text as ord, coalesce(ins.id, earlier.id) as id,
+             case when ins.id is not null then 'ACCEPTED' when earlier.same then 'DUPLICATE' when earlier.id is not null then 'CONFLICT' end as status,
+             case when ins.id is not null then 'ACCEPTED' else earlier.status end as current
+      from input i
+      left join ins on ins.system = i.system and ins.event_id = i.event_id
+      left join earlier on earlier.ord = i.ord
+      order by i.ord`;
+    const cancel = (): void => void query.cancel();
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    let found;
+    try {
+      found = await query;
+    } finally {
+      options.signal?.removeEventListener('abort', cancel);
     }
-    const unresolved = events.filter((e) => !byId.has(e.id));
+    const answers: Array<AcceptedEvent | null> = rows.map((r, index) => {
+      const row = found[index];
+      if (!row?.id || !row.status || !row.current || Number(row.ord) !== index + 1) return null;
+      return { eventId: r.event.id, inboundId: row.id, status: row.status, currentStatus: row.current };
+    });
+    const unresolved = rows.flatMap((r, index) => (answers[index] === null ? [{ ...r, index }] : []));
     if (unresolved.length > 0) {
-      // Either the id was used for other content, or a concurrent delivery of the same event
-      // committed after this statement's snapshot was taken: look again.
-      const earlier = await this.sql<{ id: string; event_id: string; payload_hash: string; status: InboundStatus }[]>`
-        select id, event_id, payload_hash, status from inbound_events
-        where system = ${system} and event_id = any(${unresolved.map((e) => e.id)}::text[])`;
-      const hashOf = new Map(unresolved.map((e) => [e.id, e.hash]));
-      const same = earlier.filter((r) => hashOf.get(r.event_id) === r.payload_hash).map((r) => r.id);
-      if (same.length > 0) await this.sql`update inbound_events set duplicates = duplicates + 1 where id = any(${same}::uuid[])`;
-      for (const row of earlier) {
-        byId.set(row.event_id, {
-          eventId: row.event_id,
-          inboundId: row.id,
-          status: hashOf.get(row.event_id) === row.payload_hash ? 'DUPLICATE' : 'CONFLICT',
-          currentStatus: row.status,
-        });
+      // A concurrent statement (another hub process) stored the event after this one's snapshot
+      // was taken: the insert waited for it and skipped the row. Look again with a new snapshot.
+      const again = await this.sql<{ ord: string; id: string; status: InboundStatus; same: boolean }[]>`
+        with input as (
+          select * from unnest(${unresolved.map((r) => r.delivery.system)}::text[], ${unresolved.map((r) => r.event.id)}::text[],
+                               ${unresolved.map((r) => r.event.hash)}::text[]) with ordinality as t(system, event_id, payload_hash, ord)
+        ),
+        earlier as (
+          select i.ord, e.id, e.status, e.payload_hash = i.payload_hash as same
+          from input i join inbound_events e on e.system = i.system and e.event_id = i.event_id
+        ),
+        dup as (
+          update inbound_events e set duplicates = e.duplicates + 1 from earlier where e.id = earlier.id and earlier.same
+          returning e.id
+        )
+        select ord::text as ord, id, status, same from earlier`;
+      for (const row of again) {
+        const r = unresolved[Number(row.ord) - 1];
+        if (!r) continue;
+        answers[r.index] = { eventId: r.event.id, inboundId: row.id, status: row.same ? 'DUPLICATE' : 'CONFLICT', currentStatus: row.status };
       }
     }
-    return events.map((e) => {
-      const found = byId.get(e.id);
-      if (!found) throw new Error(`event ${e.id} was neither stored nor found`);
-      return found;
-    });
+    let at = 0;
+    return deliveries.map((d) =>
+      d.events.map((event) => {
+        const answer = answers[at++];
+        if (!answer) throw new Error(`event ${event.id} of ${d.system} was neither stored nor found`);
+        return answer;
+      }),
+    );
   }
 
   /** Records a delivery refused after the sender was authenticated: reasons only, no payload. */

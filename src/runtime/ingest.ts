@@ -9,6 +9,7 @@ import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
 import { DossierReconcileRequestRepository } from '../db/dossier-reconcile-request.repository.js';
 import { EntityStateRepository } from '../db/entity-state.repository.js';
 import { IdempotencyRepository } from '../db/idempotency.repository.js';
+import { InboxGroupCommit } from '../db/inbox-group-commit.js';
 import { InboxRepository } from '../db/inbox.repository.js';
 import { ObservationRepository } from '../db/observation.repository.js';
 import { SequenceRepository } from '../db/sequence.repository.js';
@@ -79,7 +80,7 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
     queue.on('error', (error: Error) => log.debug({ err: { message: error.message } }, 'queue connection error'));
   }
   const relay = new OutboxRelay(inbox, ingestQueue, metrics, log, { sweepAfterSeconds: config.INGEST_SWEEP_AFTER_SECONDS });
-  const door = new IngestService(inbox, relay, metrics, log);
+  const door = new IngestService(inbox, new InboxGroupCommit(inbox), relay, metrics, log);
   const systems = SYSTEM_IDS.filter((id) => (config.INGEST_SECRETS[id]?.length ?? 0) > 0 || (config.INGEST_TOKENS[id]?.length ?? 0) > 0);
   const apply = new InboundApplyService(
     sql,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SystemId } from '../connectors/system-id.js';
 import { isDatabaseUnavailable } from '../db/database-errors.js';
+import { StoreTimeout, type InboxGroupCommit } from '../db/inbox-group-commit.js';
 import type { AcceptedEvent, InboxRepository } from '../db/inbox.repository.js';
 import type { InboundChannel, RejectionReason } from '../db/ingest.schema.js';
 import { MAX_BATCH_EVENTS, parseInboundEvent, type InboundEvent } from '../domain/inbound-event.js';
@@ -55,7 +56,8 @@ export interface IngestServiceOptions {
 
 /**
  * The door of the push path: checks every event of a delivery, stores the accepted ones with
- * their outbox rows in one statement, and only then acknowledges. A delivery with one bad event
+ * their outbox rows in one statement (shared with the deliveries that arrived meanwhile), and
+ * only then acknowledges. A delivery with one bad event
  * stores nothing (the refusal is recorded without payload); PostgreSQL down means 503 and
  * Retry-After, never a partial write.
  */
@@ -65,6 +67,8 @@ export class IngestService {
 
   constructor(
     private readonly inbox: InboxRepository,
+    /** Stores accepted deliveries, several per statement under load. */
+    private readonly writer: InboxGroupCommit,
     private readonly relay: { nudge(): void },
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
@@ -133,7 +137,7 @@ export class IngestService {
 
     let accepted: AcceptedEvent[];
     try {
-      accepted = await withTimeout(this.inbox.accept(system, delivery.channel, delivery.deliveryId, events), this.storeTimeoutMs);
+      accepted = await this.writer.accept({ system, channel: delivery.channel, deliveryId: delivery.deliveryId, events }, this.storeTimeoutMs);
     } catch (error) {
       if (error instanceof StoreTimeout || isDatabaseUnavailable(error)) {
         this.logger.warn({ system, deliveryId: delivery.deliveryId, err: { message: (error as Error).message } }, 'push not stored: PostgreSQL unavailable');
@@ -209,16 +213,4 @@ function eventIdOf(item: unknown): string | null {
 function typeOf(item: unknown): string | null {
   const type = (item as { type?: unknown } | null)?.type;
   return typeof type === 'string' ? type.slice(0, 100) : null;
-}
-
-class StoreTimeout extends Error {
-  override readonly name = 'StoreTimeout';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeout(`the store did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -292,4 +292,36 @@ describe('GraphQL push mutations', () => {
     expect(metrics).toMatch(/lienthong_ingest_inbox_events\{system="provincial",state="accepted"\} \d+/);
     expect(metrics).toMatch(/lienthong_ingest_deliveries_total\{system="provincial",channel="GRAPHQL",outcome="accepted"\} \d+/);
   });
+
+  it('acknowledges webhook deliveries and push mutations sent at once, each with its own stored event', async () => {
+    const webhookEvents = dossiers.slice(60, 90).map((d) => ({ id: eventId('par-wh'), type: 'dossier.status_changed' as const, timestamp: new Date(), version: 900, data: { dossierCode: d.code, procedureCode: d.procedureCode, provinceCode: d.provinceCode, communeCode: d.communeCode, status: 'PROCESSING' } }));
+    const inputs = dossiers.slice(90, 120).map((d) => statusInput(d, { eventId: eventId('par-gql'), version: 900 }));
+    const sender = hub.sender('provincial');
+    const [webhooks, mutations] = await Promise.all([
+      Promise.all(webhookEvents.map((e) => sender.send(e))),
+      Promise.all(inputs.map((input) => execute(hub.graphqlUrl, PushDossierStatusDocument, { input }, auth()))),
+    ]);
+    const answered = new Map<string, { inboundId: string; channel: string }>();
+    for (const reply of webhooks) {
+      expect(reply.status).toBe(200);
+      const [event] = (reply.body as { events: Array<{ id: string; status: string; inboundId: string }> }).events;
+      expect(event?.status).toBe('ACCEPTED');
+      answered.set(event?.id as string, { inboundId: event?.inboundId as string, channel: 'WEBHOOK' });
+    }
+    for (const result of mutations) {
+      expect(result.errors).toEqual([]);
+      const receipt = result.data?.pushDossierStatus;
+      expect(receipt?.status).toBe('ACCEPTED');
+      answered.set(receipt?.eventId as string, { inboundId: receipt?.inboundEventId as string, channel: 'GRAPHQL' });
+    }
+    const ids = [...webhookEvents.map((e) => e.id), ...inputs.map((i) => i.eventId)];
+    expect([...answered.keys()].sort()).toEqual([...ids].sort());
+    const rows = await hub.db.sql<{ event_id: string; id: string; channel: string }[]>`
+      select event_id, id, channel from inbound_events where system = 'provincial' and event_id = any(${ids})`;
+    expect(Object.fromEntries(rows.map((r) => [r.event_id, { inboundId: r.id, channel: r.channel }]))).toEqual(Object.fromEntries(answered));
+    await eventually(async () => {
+      const [row] = await hub.db.sql<{ n: number }[]>`select count(*)::int as n from inbound_events where event_id = any(${ids}) and status = 'ACCEPTED'`;
+      return row?.n === 0 ? true : undefined;
+    }, { what: 'the pushed events to be applied' });
+  });
 });

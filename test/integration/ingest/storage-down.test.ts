@@ -79,6 +79,28 @@ describe('pushes while PostgreSQL is down', () => {
     expect(await inbox()).toMatchObject({ events: before.events + 100 });
   });
 
+  it('refuses every delivery that arrives together while PostgreSQL is down, and stores none of them', async () => {
+    const dossiers = hub.dataset.dossiers.slice(100, 120);
+    const before = await inbox();
+    await takeDown();
+    let replies: Array<{ status: number; retryAfter: string | null; code: string | undefined }>;
+    try {
+      // They reach the door while the first one's statement fails: the others share the next.
+      replies = await Promise.all(
+        dossiers.map(async (d) => {
+          const delivery = hub.sender('provincial').sign([statusEvent(d, { version: 9 }), statusEvent(d, { version: 10 })]);
+          const res = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+          const body = (await res.json()) as { error?: { code: string } };
+          return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code };
+        }),
+      );
+    } finally {
+      await hub.proxy?.restore();
+    }
+    expect(replies).toEqual(Array.from({ length: 20 }, () => ({ status: 503, retryAfter: '5', code: 'STORAGE_UNAVAILABLE' })));
+    expect((await inbox()).events).toBe(before.events);
+  });
+
   it('is retried by the sender helper after Retry-After, with the same event ids', async () => {
     await takeDown();
     let refused = 0;
