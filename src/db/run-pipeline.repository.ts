@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { PendingQuery, Row, Sql } from 'postgres';
 import type { Tx } from './client.js';
 import type { RunSourceRecord } from './schema.js';
 
@@ -140,12 +140,20 @@ export class RunPipelineRepository {
    * Splits the run's dossiers into partitions of `size` (at least 1,000) by dossier code and
    * records them; returns them. FULL runs split the province, incremental ones their scope.
    */
-  async createPartitions(tx: Tx, runId: string, provinceCode: string, scoped: boolean, size: number): Promise<PartitionRowRange[]> {
+  async createPartitions(
+    tx: Tx,
+    runId: string,
+    provinceCode: string,
+    scoped: boolean,
+    size: number,
+    /** The run's dossier codes when neither its scope nor the province's known dossiers give them (a staged FULL run). */
+    codes?: PendingQuery<Row[]>,
+  ): Promise<PartitionRowRange[]> {
     const step = Math.max(PARTITION_FLOOR, Math.floor(size));
     await tx`delete from run_partitions where run_id = ${runId}`;
-    const source = scoped
-      ? tx`select dossier_code as code from run_scope where run_id = ${runId}`
-      : tx`select code from dossiers where province_code = ${provinceCode}`;
+    const source =
+      codes ??
+      (scoped ? tx`select dossier_code as code from run_scope where run_id = ${runId}` : tx`select code from dossiers where province_code = ${provinceCode}`);
     const bounds = await tx<{ code: string; n: number }[]>`
       select code, n::int from (
         select code, row_number() over (order by code) - 1 as rn, count(*) over () as n from (${source}) s
@@ -181,7 +189,8 @@ export class RunPipelineRepository {
   /**
    * The dossiers of one partition where the three systems may disagree: a copy missing, statuses
    * or due dates that differ, a status without canonical meaning, or a commune code no longer in
-   * force. Rows where every system agrees never leave PostgreSQL.
+   * force. Rows where every system agrees never leave PostgreSQL; their dossiers take the status
+   * the systems agree on in the same statement (the rules' status of the others is set at finalize).
    */
   async diffPartition(provinceCode: string, runId: string, scoped: boolean, range: PartitionRowRange): Promise<PartitionRow[]> {
     const sql = this.sql;
@@ -212,6 +221,15 @@ export class RunPipelineRepository {
             bool_and(u.code is not null) as units_known
           from ${observed} and o.province_code = ${provinceCode}
           group by o.dossier_code
+        ),
+        -- Dossiers on which every system that holds them agrees take that status, in this same pass.
+        agreed as (
+          update dossiers d set status = f.p_status, updated_at = now()
+          from folded f
+          where d.code = f.dossier_code and f.p_status is not null
+            and (not f.s_has or f.s_status = f.p_status) and (not f.n_has or f.n_status = f.p_status)
+            and d.status is distinct from f.p_status
+          returning 1
         )
         select d.code, d.commune_code, d.procedure_code, d.received_at, d.due_at, d.finished_at, d.returned_at, f.*
         from ${scoped ? tx`run_scope r join dossiers d on d.code = r.dossier_code and r.run_id = ${runId}` : tx`dossiers d`}

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { DossierCorrectionSink, DossierSource } from '../connectors/connector.js';
 import { DossierFlagRepository } from '../db/dossier-flag.repository.js';
 import { ReconciliationRepository } from '../db/reconciliation.repository.js';
+import { RunFeedRepository } from '../db/run-feed.repository.js';
 import { RunPipelineRepository, type RunSystem } from '../db/run-pipeline.repository.js';
 import { applyCorrectionJob } from '../jobs/apply-correction.job.js';
 import type { QueueEngine } from '../jobs/queue-engine.js';
@@ -51,10 +52,11 @@ export async function createReconciliationRuntime(input: {
   const { sql, engine, logger } = input;
   const runs = new ReconciliationRepository(sql, { toleranceSeconds: input.config.RECONCILE_TOLERANCE_SECONDS });
   const pipeline = new RunPipelineRepository(sql);
+  const staging = new RunFeedRepository(sql);
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(sql));
   const reconciliationQueue = engine.queue(RECONCILIATION_QUEUE);
   const correctionQueue = engine.queue(CORRECTION_QUEUE);
-  const runner = new ReconcileRunService(sql, runs, pipeline, input.sync, input.systems, classifier, logger, { partitionSize: input.config.RECONCILE_PARTITION_SIZE });
+  const runner = new ReconcileRunService(sql, runs, pipeline, staging, input.sync, input.systems, classifier, logger, { partitionSize: input.config.RECONCILE_PARTITION_SIZE });
   const finalize = new ReconcileFinalizeService(sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(sql)), logger, {
     maxFailedVerifications: input.config.RECONCILE_MAX_FAILED_VERIFICATIONS,
     correctableSystems: Object.keys(input.systems),

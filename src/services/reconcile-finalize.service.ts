@@ -5,6 +5,8 @@ import type { ReconciliationRepository, RunRow } from '../db/reconciliation.repo
 import type { CandidateInput, RunPipelineRepository } from '../db/run-pipeline.repository.js';
 import type { RunStatus } from '../db/schema.js';
 import type { DossierClassifier } from './reconcile-run.service.js';
+import { RunFeedRepository } from '../db/run-feed.repository.js';
+import { SyncCursorRepository } from '../db/sync-cursor.repository.js';
 import { renderRunReport, type ReportFinding, type ReportRules, type RunTotals } from './run-report.js';
 
 /** Facts found outside partitions (flags pushed systems raised), merged at finalize. */
@@ -50,6 +52,7 @@ export class ReconcileFinalizeService {
     private readonly extra: ExtraFindingSource | null,
     private readonly logger: Logger,
     private readonly options: FinalizeOptions,
+    private readonly cursors = new SyncCursorRepository(sql),
   ) {}
 
   async finalize(runId: string, codes?: readonly string[]): Promise<FinalizeOutcome> {
@@ -74,7 +77,7 @@ export class ReconcileFinalizeService {
           and dossier_code in (select dossier_code from run_candidates where run_id = ${runId} and class = 'DUPLICATE')`;
       const classes = run.kind === 'DOSSIERS' ? this.classifier.dossierClasses : ['DATA_QUALITY'];
       await this.mergeMismatches(tx, run, classes, scoped);
-      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped);
+      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run);
       await this.planCorrections(tx, run);
       const totals = await this.totals(tx, runId);
       const failed = run.sources.filter((s) => s.error !== null);
@@ -88,6 +91,14 @@ export class ReconcileFinalizeService {
           mismatch_count = ${totals.mismatches}, counts_by_class = ${tx.json(totals.byClass)}, totals = ${tx.json(totals as never)}
         where id = ${runId} returning finished_at as "finishedAt"`;
       await this.issueReport(tx, { ...run, status, failureReason, finishedAt: (finished as { finishedAt: Date }).finishedAt }, totals);
+      if (run.mode === 'FULL' && run.kind === 'DOSSIERS') {
+        // The feeds' cursors move only now that every partition merged what was read up to them;
+        // the run's staging table goes with the transaction that ends the run.
+        for (const source of run.sources) {
+          if (source.cursorTo !== null) await this.cursors.save(tx, source.system, `province:${run.provinceCode}`, source.cursorTo);
+        }
+        await tx.unsafe(`drop table if exists ${RunFeedRepository.table(run.id)}`);
+      }
     });
     const finished = (await this.runs.findRun(runId)) as RunRow;
     this.logger.info(
@@ -148,16 +159,8 @@ export class ReconcileFinalizeService {
     }
   }
 
-  private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean): Promise<void> {
-    const only = scoped ? tx`and d.code in (select r.dossier_code from run_scope r where r.run_id = ${run.id})` : tx``;
-    // Dossiers on which every system agrees take their common status; the others the rules' one.
-    await tx`
-      update dossiers d set status = p.status, updated_at = now()
-      from observations p
-      where d.province_code = ${run.provinceCode} ${only} and p.dossier_code = d.code and p.system = 'provincial'
-        and p.status is not null and d.status is distinct from p.status
-        and not exists (select 1 from observations s where s.dossier_code = d.code and s.system <> 'provincial'
-                        and s.status is distinct from p.status)`;
+  private async updateDossiers(tx: Tx, run: RunRow): Promise<void> {
+    // Dossiers on which the systems agree took their common status in their partition; the others take the rules' one.
     await tx`
       update dossiers d set status = c.expected_status, updated_at = now()
       from run_candidates c

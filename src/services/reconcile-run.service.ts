@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import type { Logger } from 'pino';
 import type { DossierSource } from '../connectors/connector.js';
 import type { RunRow, ReconciliationRepository } from '../db/reconciliation.repository.js';
+import type { RunFeedRepository } from '../db/run-feed.repository.js';
 import {
   RUN_SYSTEMS,
   type CandidateInput,
@@ -40,6 +41,9 @@ export interface ReconcileRunOptions {
   partitionSize: number;
 }
 
+/** Records a FULL run stages per transaction: a killed worker reads at most this many again. */
+const STAGE_BATCH_RECORDS = 10_000;
+
 const TERMINAL = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED']);
 
 /**
@@ -54,6 +58,7 @@ export class ReconcileRunService {
     private readonly sql: Sql,
     private readonly runs: ReconciliationRepository,
     private readonly pipeline: RunPipelineRepository,
+    private readonly staging: RunFeedRepository,
     private readonly sync: DossierSyncService,
     private readonly sources: Readonly<Record<RunSystem, DossierSource>>,
     private readonly classifier: DossierClassifier,
@@ -73,7 +78,12 @@ export class ReconcileRunService {
     const log = this.logger.child({ runId, provinceCode: run.provinceCode, mode: run.mode });
 
     if (run.phase === 'PULLING') {
-      const sources = await this.pullAll(run, log);
+      const staged = run.mode === 'FULL';
+      if (staged) {
+        await this.staging.dropFinished();
+        await this.staging.create(runId);
+      }
+      const sources = await this.pullAll(run, log, staged);
       const neverRead = sources.filter((s) => s.error !== null && s.cursorTo === null);
       if (neverRead.length > 0) {
         // Without one full read of a system, every dossier would look missing there: no diff at all.
@@ -84,12 +94,14 @@ export class ReconcileRunService {
         return { run: (await this.runs.findRun(runId)) as RunRow, partitions: [] };
       }
       const scoped = run.mode === 'INCREMENTAL';
+      if (staged) await this.staging.index(runId);
       await this.sql.begin(async (tx) => {
         if (scoped) {
           const [row] = await tx<{ startedAt: Date }[]>`select started_at as "startedAt" from reconciliation_runs where id = ${runId}`;
           await this.pipeline.fixIncrementalScope(tx, runId, run.provinceCode, run.since ?? (row as { startedAt: Date }).startedAt);
         }
-        await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize);
+        const codes = staged ? this.staging.sourceOfCodes(tx, runId, run.provinceCode) : undefined;
+        await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize, codes);
         await tx`update reconciliation_runs set phase = 'COMPARING' where id = ${runId}`;
       });
       run = (await this.runs.findRun(runId)) as RunRow;
@@ -106,6 +118,10 @@ export class ReconcileRunService {
     const partition = await this.pipeline.partition(runId, index);
     if (!partition) throw new Error(`run ${runId} has no partition ${index}`);
     if (partition.doneAt !== null || run.phase === 'DONE') return { candidates: 0 };
+    if (run.mode === 'FULL' && (await this.staging.exists(runId))) {
+      // What the feeds gave for this range becomes the hub's observations first (only what changed is written).
+      await this.sql.begin((tx) => this.staging.mergeRange(tx, runId, partition.fromCode, partition.toCode));
+    }
     const rows = await this.pipeline.diffPartition(run.provinceCode, runId, run.mode === 'INCREMENTAL', partition);
     const read = await this.sql<{ system: string }[]>`
       select distinct system from sync_cursors where scope = ${`province:${run.provinceCode}`} and system = any(${[...RUN_SYSTEMS]})`;
@@ -121,15 +137,23 @@ export class ReconcileRunService {
   /**
    * Reads the three systems' feeds for the run at the same time (each waits on its own system),
    * resuming each from the run's own recorded progress. A FULL run starts each feed from the
-   * beginning; an incremental one from the stored watermark. Each page's progress replaces only
-   * that system's entry of the run's sources, in the page's transaction.
+   * beginning and stages what it reads (see RunFeedRepository), saving no cursor until the run's
+   * partitions have merged it; an incremental one reads from the stored watermark into the
+   * observations. Each batch's progress replaces only that system's entry of the run's sources,
+   * in the batch's transaction.
    */
-  private async pullAll(run: RunRow, log: Logger): Promise<RunSourceRecord[]> {
+  private async pullAll(run: RunRow, log: Logger, staged: boolean): Promise<RunSourceRecord[]> {
     const progress = new Map(run.sources.map((s) => [s.system, s]));
     // allSettled: a defect in one pull must not leave the others writing after the step has failed.
     const settled = await Promise.allSettled(
       RUN_SYSTEMS.map(async (system): Promise<RunSourceRecord> => {
-        const before = progress.get(system);
+        let before = progress.get(system);
+        if (before && staged && (await this.staging.stagedCount(run.id, system)) !== before.read) {
+          // PostgreSQL restarted and emptied the unlogged staging: read this feed again from its start.
+          log.warn({ system, read: before.read }, 'staged records lost; reading the feed again');
+          await this.staging.clearSystem(run.id, system);
+          before = undefined;
+        }
         if (before && (before.error !== null || before.complete === true)) return before;
         const resume = before
           ? { cursorFrom: before.cursorFrom, cursor: before.cursorTo, read: before.read }
@@ -138,7 +162,9 @@ export class ReconcileRunService {
             : undefined;
         const record = await this.sync.pull(this.sources[system], run.provinceCode, {
           ...(resume ? { resume } : {}),
-          saveCursor: run.mode !== 'FULL',
+          ...(staged
+            ? { saveCursor: 'never' as const, batchRecords: STAGE_BATCH_RECORDS, stage: (tx, items, firstSeq) => this.staging.stage(tx, run.id, items, firstSeq) }
+            : { saveCursor: run.mode === 'FULL' ? ('at-end' as const) : ('each-page' as const) }),
           onPage: (tx, page) => this.pipeline.saveSourceProgress(tx, run.id, { ...page, complete: false }),
         });
         if (record.error) log.warn({ system, code: record.error.code, read: record.read }, 'a system failed during the run');

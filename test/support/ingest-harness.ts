@@ -25,6 +25,7 @@ import { createIngestRuntime, type IngestRuntime } from '../../src/runtime/inges
 import { buildHubSchema } from '../../src/schema/build-schema.js';
 import { AuditRepository } from '../../src/db/audit.repository.js';
 import { DossierSyncService } from '../../src/services/dossier-sync.service.js';
+import { RunFeedRepository } from '../../src/db/run-feed.repository.js';
 import { RunPipelineRepository } from '../../src/db/run-pipeline.repository.js';
 import { CommuneIndex, ThreeWayClassifier, reportRules } from '../../src/services/reconcile-classifier.js';
 import { FlagFindings, PushedDossierReconciler } from '../../src/services/reconcile-coordinator.js';
@@ -133,7 +134,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const pipeline = new RunPipelineRepository(hubDb.sql);
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(hubDb.sql));
   // Pushed dossiers are compared from the observations the hub holds; the portal is not part of this harness.
-  const runner = new ReconcileRunService(hubDb.sql, runs, pipeline, sync, sources as never, classifier, logger, { partitionSize: 1_000 });
+  const runner = new ReconcileRunService(hubDb.sql, runs, pipeline, new RunFeedRepository(hubDb.sql), sync, sources as never, classifier, logger, { partitionSize: 1_000 });
   const finalize = new ReconcileFinalizeService(hubDb.sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(hubDb.sql)), logger, {
     maxFailedVerifications: 3,
     correctableSystems: [],
