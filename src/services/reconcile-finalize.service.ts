@@ -248,7 +248,7 @@ export class ReconcileFinalizeService {
         c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter", p.list as "correctionList"
       from run_candidates c left join planned p on p.dossier_code = c.dossier_code and p.class = c.class
       where c.run_id = ${run.id}`;
-    const reports = renderRunReport({
+    const reports = await renderRunReport({
       run: {
         id: run.id,
         provinceCode: run.provinceCode,

@@ -86,59 +86,153 @@ const CSV_COLUMNS = [
   'detail',
 ] as const;
 
+/** A report's head: everything but its findings. */
+export type ReportHead = Omit<ReportInput, 'findings'>;
+
+/** One stored piece of an export: parts concatenated in order are the export, byte for byte. */
+export interface ReportPart {
+  format: 'json' | 'csv';
+  part: number;
+  body: string;
+}
+
+/** A finished export without its body: what the run records and an auditor checks against. */
+export interface IssuedReportDigest {
+  format: 'json' | 'csv';
+  sha256: string;
+  bytes: number;
+  parts: number;
+}
+
+/** Parts are cut once they pass this many characters: an export never sits whole in memory. */
+const PART_CHARS = 1 << 20;
+
+/** Orders findings as every export lists them: by dossier code, then class (code-unit order). */
+export function compareFindings(a: { dossierCode: string; class: string }, b: { dossierCode: string; class: string }): number {
+  return a.dossierCode < b.dossierCode ? -1 : a.dossierCode > b.dossierCode ? 1 : a.class < b.class ? -1 : a.class > b.class ? 1 : 0;
+}
+
 /**
- * Renders a run's report as JSON and CSV. The same run always renders to the same bytes: keys
- * and findings are sorted, instants are ISO-8601 UTC, so the SHA-256 recorded when the run
- * finished identifies the export an auditor holds.
+ * Renders a run's report as JSON and CSV while its findings stream in, already in
+ * {@link compareFindings} order, handing out parts of about a megabyte and hashing as it goes.
+ * The same run always renders to the same bytes: keys and findings are sorted, instants are
+ * ISO-8601 UTC, so the SHA-256 recorded when the run finished identifies the export an auditor
+ * holds. The JSON is exactly `JSON.stringify(report, null, 2)` with a final newline.
  */
-export function renderRunReport(input: ReportInput): IssuedReport[] {
-  const findings = [...input.findings].sort((a, b) => (a.dossierCode < b.dossierCode ? -1 : a.dossierCode > b.dossierCode ? 1 : a.class < b.class ? -1 : a.class > b.class ? 1 : 0));
-  const document = {
-    report: 'lienthong.reconciliation-run',
-    formatVersion: REPORT_FORMAT_VERSION,
-    run: {
-      ...input.run,
-      startedAt: iso(input.run.startedAt),
-      finishedAt: iso(input.run.finishedAt),
-      since: iso(input.run.since),
-    },
-    rules: input.rules,
-    sources: input.sources.map((s) => ({ system: s.system, cursorFrom: s.cursorFrom, cursorTo: s.cursorTo, read: s.read, error: s.error })),
-    totals: sortKeysDeep(input.totals),
-    findings: findings.map((f) => sortKeysDeep(f)),
-  };
-  const json = `${JSON.stringify(document, null, 2)}\n`;
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const f of findings) {
-    const statusOf = (system: string) => {
-      const side = f.observed[system];
-      return side ? `${text(side.status)}/${text(side.nativeStatus)}` : '';
+export class ReportRenderer {
+  private readonly formats: Record<'json' | 'csv', { pending: string[]; size: number; parts: number; bytes: number; hash: ReturnType<typeof createHash> }>;
+  private readonly jsonTail: string;
+  private findings = 0;
+  private last: { dossierCode: string; class: string } | null = null;
+
+  constructor(
+    head: ReportHead,
+    private readonly sink: (part: ReportPart) => Promise<void>,
+  ) {
+    const fresh = () => ({ pending: [] as string[], size: 0, parts: 0, bytes: 0, hash: createHash('sha256') });
+    this.formats = { json: fresh(), csv: fresh() };
+    const document = {
+      report: 'lienthong.reconciliation-run',
+      formatVersion: REPORT_FORMAT_VERSION,
+      run: {
+        ...head.run,
+        startedAt: iso(head.run.startedAt),
+        finishedAt: iso(head.run.finishedAt),
+        since: iso(head.run.since),
+      },
+      rules: head.rules,
+      sources: head.sources.map((s) => ({ system: s.system, cursorFrom: s.cursorFrom, cursorTo: s.cursorTo, read: s.read, error: s.error })),
+      totals: sortKeysDeep(head.totals),
+      findings: [],
     };
-    lines.push(
-      [
-        f.dossierCode,
-        f.class,
-        f.pendingSync ? 'true' : 'false',
-        f.communeCode,
-        f.procedureCode,
-        f.laggingSystems.join(' '),
-        f.leadingSystem ?? '',
-        f.expectedStatus ?? '',
-        f.settledBy ?? '',
-        statusOf('provincial'),
-        statusOf('specialized'),
-        statusOf('national-portal'),
-        f.timelinessBefore ?? '',
-        f.timelinessAfter ?? '',
-        f.corrections.join(' '),
-        f.detail,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
+    // `findings` is the last key: the pretty-printed head ends in `"findings": []\n}`.
+    const whole = JSON.stringify(document, null, 2);
+    const empty = '[]\n}';
+    if (!whole.endsWith(empty)) throw new Error('the report head must end with its findings');
+    this.jsonTail = whole.slice(0, -empty.length);
+    this.push('csv', `${CSV_COLUMNS.join(',')}\r\n`);
   }
-  const csv = `${lines.join('\r\n')}\r\n`;
-  return [issued('json', json), issued('csv', csv)];
+
+  /** Adds findings that follow every finding added before (in {@link compareFindings} order). */
+  async add(findings: readonly ReportFinding[]): Promise<void> {
+    for (const f of findings) {
+      if (this.last && compareFindings(this.last, f) >= 0) throw new Error(`findings out of order at ${f.dossierCode} ${f.class}`);
+      this.last = f;
+      const item = JSON.stringify(sortKeysDeep(f), null, 2).replaceAll('\n', '\n    ');
+      this.push('json', this.findings === 0 ? `${this.jsonTail}[\n    ${item}` : `,\n    ${item}`);
+      this.push('csv', `${csvLine(f)}\r\n`);
+      this.findings += 1;
+    }
+    await this.flush(false);
+  }
+
+  /** Ends both exports and returns their digests. */
+  async finish(): Promise<IssuedReportDigest[]> {
+    this.push('json', this.findings === 0 ? `${this.jsonTail}[]\n}\n` : '\n  ]\n}\n');
+    await this.flush(true);
+    return (['json', 'csv'] as const).map((format) => {
+      const f = this.formats[format];
+      return { format, sha256: f.hash.digest('hex'), bytes: f.bytes, parts: f.parts };
+    });
+  }
+
+  private push(format: 'json' | 'csv', text: string): void {
+    const f = this.formats[format];
+    f.pending.push(text);
+    f.size += text.length;
+  }
+
+  private async flush(all: boolean): Promise<void> {
+    for (const format of ['json', 'csv'] as const) {
+      const f = this.formats[format];
+      if (f.size === 0 || (!all && f.size < PART_CHARS)) continue;
+      const body = f.pending.join('');
+      f.pending = [];
+      f.size = 0;
+      f.hash.update(body, 'utf8');
+      f.bytes += Buffer.byteLength(body, 'utf8');
+      await this.sink({ format, part: f.parts, body });
+      f.parts += 1;
+    }
+  }
+}
+
+/** Renders a whole report in memory (small runs and tests); the same bytes as {@link ReportRenderer}. */
+export async function renderRunReport(input: ReportInput): Promise<IssuedReport[]> {
+  const bodies: Record<'json' | 'csv', string[]> = { json: [], csv: [] };
+  const renderer = new ReportRenderer(input, async (part) => {
+    bodies[part.format].push(part.body);
+  });
+  await renderer.add([...input.findings].sort(compareFindings));
+  const digests = await renderer.finish();
+  return digests.map((d) => ({ format: d.format, body: bodies[d.format].join(''), sha256: d.sha256, bytes: d.bytes }));
+}
+
+function csvLine(f: ReportFinding): string {
+  const statusOf = (system: string) => {
+    const side = f.observed[system];
+    return side ? `${text(side.status)}/${text(side.nativeStatus)}` : '';
+  };
+  return [
+    f.dossierCode,
+    f.class,
+    f.pendingSync ? 'true' : 'false',
+    f.communeCode,
+    f.procedureCode,
+    f.laggingSystems.join(' '),
+    f.leadingSystem ?? '',
+    f.expectedStatus ?? '',
+    f.settledBy ?? '',
+    statusOf('provincial'),
+    statusOf('specialized'),
+    statusOf('national-portal'),
+    f.timelinessBefore ?? '',
+    f.timelinessAfter ?? '',
+    f.corrections.join(' '),
+    f.detail,
+  ]
+    .map(csvCell)
+    .join(',');
 }
 
 export function sha256Hex(body: string | Buffer): string {
