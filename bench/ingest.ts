@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,56 @@ interface Phase {
   non2xx: number;
   /** Acknowledged events found in PostgreSQL right after the phase. */
   durable: number;
+  /** CPU milliseconds per 1,000 acknowledged events, by process, during the phase. */
+  cpuMsPer1000Events: Record<string, number>;
+  /** The hub's inbox statements during the phase (group commit), from its /metrics. */
+  store: { statements: number; deliveriesPerStatement: number; meanMs: number };
+}
+
+/** user + system CPU seconds of each group of processes, from /proc (Linux); zero elsewhere. */
+function cpuSeconds(groups: Record<string, number[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    let sum = 0;
+    for (const pid of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        sum += (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        // exited, or not Linux
+      }
+    }
+    out[name] = sum;
+  }
+  return out;
+}
+
+/** The embedded PostgreSQL's postmaster and its children (backends, writers). */
+function postgresPids(dataDir: string): number[] {
+  if (!existsSync(join(dataDir, 'postmaster.pid'))) return [];
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pids = [postmaster];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** The sums and counts of the inbox statement histograms in a /metrics text. */
+function storeCounters(text: string): { statements: number; seconds: number; deliveries: number } {
+  const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    statements: value(/^lienthong_ingest_store_deliveries_count (\S+)$/m),
+    seconds: value(/^lienthong_ingest_store_seconds_sum\{result="ok"\} (\S+)$/m) + value(/^lienthong_ingest_store_seconds_sum\{result="failed"\} (\S+)$/m),
+    deliveries: value(/^lienthong_ingest_store_deliveries_sum (\S+)$/m),
+  };
 }
 
 const { values: args } = parseArgs({
@@ -59,6 +110,7 @@ const DURATION_S = Number(args.duration);
 const RATE = Number(args.rate);
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   const logger = silentLogger();
   const root = await mkdtemp(join(tmpdir(), 'lienthong-bench-ingest-'));
   await chmod(root, 0o755);
@@ -123,6 +175,36 @@ async function main(): Promise<void> {
       return found;
     };
 
+    const processes = (): Record<string, number[]> => ({
+      hub: hub.child.pid === undefined ? [] : [hub.child.pid],
+      postgres: postgresPids(join(root, 'pg')),
+      redis: redis.process.pid === undefined ? [] : [redis.process.pid],
+    });
+    const scrape = async (): Promise<ReturnType<typeof storeCounters>> => storeCounters(await (await fetch(`${base}/metrics`)).text());
+    /** Runs a phase and adds what it cost: CPU per process, and the hub's inbox statements. */
+    const measured = async (run: () => Promise<Phase>): Promise<Phase> => {
+      const groups = processes();
+      const cpuBefore = cpuSeconds(groups);
+      const ownBefore = process.cpuUsage();
+      const storeBefore = await scrape();
+      const phase = await run();
+      const own = process.cpuUsage(ownBefore);
+      const cpuAfter = cpuSeconds(groups);
+      const storeAfter = await scrape();
+      const per1000 = (seconds: number): number => Number(((seconds * 1_000 * 1_000) / Math.max(1, phase.events)).toFixed(1));
+      phase.cpuMsPer1000Events = {
+        ...Object.fromEntries(Object.keys(groups).map((k) => [k, per1000((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0))])),
+        bench: per1000((own.user + own.system) / 1e6),
+      };
+      const statements = storeAfter.statements - storeBefore.statements;
+      phase.store = {
+        statements,
+        deliveriesPerStatement: Number(((storeAfter.deliveries - storeBefore.deliveries) / Math.max(1, statements)).toFixed(1)),
+        meanMs: Number((((storeAfter.seconds - storeBefore.seconds) * 1_000) / Math.max(1, statements)).toFixed(2)),
+      };
+      return phase;
+    };
+
     const closedLoop = async (name: string, batchSize: number, connections: number): Promise<Phase> => {
       const latencies: number[] = [];
       const acked: string[] = [];
@@ -173,11 +255,11 @@ async function main(): Promise<void> {
     const phases: Phase[] = [];
     // With workers in the process, each phase starts once the previous one's events are applied.
     const settle = args.role === 'api' ? () => Promise.resolve() : () => drain(sql);
-    phases.push(await closedLoop('batches of 100, closed loop', 100, Number(args['batch-connections'])));
+    phases.push(await measured(() => closedLoop('batches of 100, closed loop', 100, Number(args['batch-connections']))));
     await settle();
-    phases.push(await closedLoop('single events, closed loop', 1, Number(args['single-connections'])));
+    phases.push(await measured(() => closedLoop('single events, closed loop', 1, Number(args['single-connections']))));
     await settle();
-    phases.push(await openLoop(`single events at ${RATE}/s, open loop`, RATE));
+    phases.push(await measured(() => openLoop(`single events at ${RATE}/s, open loop`, RATE)));
     const drainStarted = Date.now();
     await settle();
     const drainSeconds = (Date.now() - drainStarted) / 1_000;
@@ -186,7 +268,7 @@ async function main(): Promise<void> {
     const report = {
       date: new Date().toISOString(),
       commit,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavg: loadavg() },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadavgAtStart: loadAtStart, loadavgAtEnd: loadavg() },
       conditions: {
         role: args.role,
         durationSeconds: DURATION_S,
@@ -200,7 +282,9 @@ async function main(): Promise<void> {
     };
     await mkdir(join(ROOT, 'bench/out'), { recursive: true });
     await writeFile(join(ROOT, `bench/out/ingest-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`), JSON.stringify(report, null, 2));
-    process.stdout.write(`\n${table(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`);
+    process.stdout.write(
+      `\n${table(phases)}\n\n${costs(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`,
+    );
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
     await rm(root, { recursive: true, force: true });
@@ -219,6 +303,8 @@ function summarize(name: string, acked: string[], latencies: number[], non2xx: n
     latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Number((latencies.at(-1) ?? 0).toFixed(2)) },
     non2xx,
     durable: durableCount,
+    cpuMsPer1000Events: {},
+    store: { statements: 0, deliveriesPerStatement: 0, meanMs: 0 },
   };
 }
 
@@ -229,6 +315,18 @@ async function drain(sql: postgres.Sql): Promise<void> {
     if ((row?.n ?? 0) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+function costs(phases: Phase[]): string {
+  const names = [...new Set(phases.flatMap((p) => Object.keys(p.cpuMsPer1000Events)))];
+  const lines = [
+    `| phase | ${names.map((n) => `CPU ms per 1,000 events: ${n}`).join(' | ')} | inbox statements | deliveries per statement | statement mean ms |`,
+    `|---|${names.map(() => '---').join('|')}|---|---|---|`,
+    ...phases.map(
+      (p) => `| ${p.name} | ${names.map((n) => p.cpuMsPer1000Events[n] ?? '').join(' | ')} | ${p.store.statements} | ${p.store.deliveriesPerStatement} | ${p.store.meanMs} |`,
+    ),
+  ];
+  return lines.join('\n');
 }
 
 function table(phases: Phase[]): string {

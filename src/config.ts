@@ -87,6 +87,8 @@ export const configSchema = z.object({
   INGEST_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
   /** Largest webhook body accepted, in bytes. */
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Inbox statements one API process keeps in flight; deliveries arriving meanwhile share the next one (group commit). */
+  INGEST_STORE_STATEMENTS: z.coerce.number().int().min(1).max(16).default(1),
   /** Pushed events applied at once by one worker process. */
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Seconds an event may stay published but unapplied before the sweeper checks its job. */

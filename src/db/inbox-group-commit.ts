@@ -4,6 +4,10 @@ import type { AcceptedEvent, InboxDelivery, InboxRepository } from './inbox.repo
 export interface InboxGroupCommitOptions {
   /** Most events one statement stores; a delivery is never split, so one larger than this goes alone. */
   maxEvents?: number;
+  /** Statements in flight at once (1: the next waits for the one before to return). */
+  statements?: number;
+  /** Told of every statement: how many deliveries and events it carried, how long it took. */
+  onStatement?: (statement: { deliveries: number; events: number; seconds: number; ok: boolean }) => void;
 }
 
 /** The store did not answer within a delivery's time limit; its group's statement was cancelled. */
@@ -35,14 +39,20 @@ interface Pending {
  */
 export class InboxGroupCommit {
   private readonly maxEvents: number;
+  private readonly statements: number;
+  private readonly onStatement: NonNullable<InboxGroupCommitOptions['onStatement']>;
   private queue: Pending[] = [];
-  private writing = false;
+  private inFlight = 0;
+  /** The (system, event id) keys of the statements in flight. */
+  private readonly writingKeys = new Set<string>();
 
   constructor(
     private readonly inbox: Pick<InboxRepository, 'acceptMany'>,
     options: InboxGroupCommitOptions = {},
   ) {
     this.maxEvents = options.maxEvents ?? 2_000;
+    this.statements = Math.max(1, options.statements ?? 1);
+    this.onStatement = options.onStatement ?? (() => undefined);
   }
 
   /**
@@ -76,20 +86,30 @@ export class InboxGroupCommit {
         settled: false,
       };
       this.queue.push(entry);
-      if (!this.writing) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) await this.write(this.nextGroup());
-    } finally {
-      this.writing = false;
+  /** Starts statements for the waiting deliveries while fewer than `statements` are in flight. */
+  private pump(): void {
+    while (this.inFlight < this.statements && this.queue.length > 0) {
+      const group = this.nextGroup();
+      if (group.length === 0) return;
+      const keys = group.flatMap((e) => e.keys);
+      for (const k of keys) this.writingKeys.add(k);
+      this.inFlight += 1;
+      void this.write(group).finally(() => {
+        this.inFlight -= 1;
+        for (const k of keys) this.writingKeys.delete(k);
+        this.pump();
+      });
     }
   }
 
-  /** The waiting deliveries, in arrival order, up to the size limit, none repeating an event of another. */
+  /**
+   * The waiting deliveries, in arrival order, up to the size limit, none repeating an event of
+   * another or of a statement in flight.
+   */
   private nextGroup(): Pending[] {
     const group: Pending[] = [];
     const left: Pending[] = [];
@@ -98,7 +118,7 @@ export class InboxGroupCommit {
     let full = false;
     for (const entry of this.queue) {
       const fits = group.length === 0 || events + entry.delivery.events.length <= this.maxEvents;
-      if (full || !fits || entry.keys.some((k) => keys.has(k))) {
+      if (full || !fits || entry.keys.some((k) => keys.has(k) || this.writingKeys.has(k))) {
         // A delivery left out for its size closes the group, so a large one is not overtaken for ever.
         if (!fits) full = true;
         left.push(entry);
@@ -116,12 +136,22 @@ export class InboxGroupCommit {
     const controller = new AbortController();
     for (const entry of group) entry.group = controller;
     let answers: AcceptedEvent[][];
+    const started = process.hrtime.bigint();
+    const measure = (ok: boolean): void =>
+      this.onStatement({
+        deliveries: group.length,
+        events: group.reduce((n, e) => n + e.delivery.events.length, 0),
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        ok,
+      });
     try {
       answers = await this.inbox.acceptMany(
         group.map((e) => e.delivery),
         { signal: controller.signal },
       );
+      measure(true);
     } catch (error) {
+      measure(false);
       if (controller.signal.aborted) {
         for (const entry of group) entry.reject(new StoreTimeout('the store did not answer in time; the statement was cancelled'));
       } else if (group.length > 1 && !isDatabaseUnavailable(error)) {

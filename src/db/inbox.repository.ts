@@ -102,7 +102,7 @@ export class InboxRepository {
           ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.entityType)}::text[],
           ${rows.map((r) => r.event.entityKey)}::text[], ${rows.map((r) => r.event.version) as number[]}::bigint[],
           ${rows.map((r) => r.event.timestamp.toISOString())}::timestamptz[], ${rows.map((r) => r.event.sequence) as number[]}::bigint[],
-          ${rows.map((r) => JSON.stringify(r.event.data))}::text[], ${rows.map((r) => r.event.hash)}::text[]
+          ${rows.map((r) => r.event.dataJson)}::text[], ${rows.map((r) => r.event.hash)}::text[]
         ) with ordinality as t(system, channel, delivery_id, event_id, type, entity_type, entity_key, source_version, source_timestamp,
                                sequence, payload, payload_hash, ord)
       ),
@@ -322,34 +322,40 @@ export class InboxRepository {
 
   /**
    * Takes up to `limit` unpublished outbox rows, hands them to `publish`, and marks them
-   * published only when it resolves. Rows locked by another relay are skipped.
+   * published, under the job id `publish` answers, only when it resolves. Rows locked by another
+   * relay are skipped.
    */
-  async publishPending(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number> {
+  async publishPending(limit: number, publish: (rows: OutboxRow[]) => Promise<string>): Promise<number> {
     return this.sql.begin(async (tx) => {
       const rows = await tx<OutboxRow[]>`
-        select id::text as id, inbound_event_id as "inboundEventId" from outbox
+        select id::text as id, inbound_event_id as "inboundEventId", publish_count as "publishCount", job_id as "jobId" from outbox
         where published_at is null order by id limit ${limit} for update skip locked`;
       if (rows.length === 0) return 0;
-      await publish(rows);
-      await tx`update outbox set published_at = now(), publish_count = publish_count + 1 where id = any(${rows.map((r) => r.id)}::bigint[])`;
+      const jobId = await publish(rows);
+      await tx`
+        update outbox set published_at = now(), publish_count = publish_count + 1, job_id = ${jobId}
+        where id = any(${rows.map((r) => r.id)}::bigint[])`;
       return rows.length;
     });
   }
 
   /**
-   * Outbox rows published more than `olderThanSeconds` ago whose event is still not applied: the
-   * sweeper checks each one's job and publishes again what the queue lost.
+   * Outbox rows published more than `olderThanSeconds` ago whose event is still not applied:
+   * `check` looks at their jobs and answers the rows the queue lost, which go back to the relay
+   * (unpublished); the others are checked again after the same delay.
    */
-  async sweep(olderThanSeconds: number, limit: number, check: (rows: OutboxRow[]) => Promise<void>): Promise<number> {
+  async sweep(olderThanSeconds: number, limit: number, check: (rows: OutboxRow[]) => Promise<OutboxRow[]>): Promise<number> {
     return this.sql.begin(async (tx) => {
       const rows = await tx<OutboxRow[]>`
-        select id::text as id, inbound_event_id as "inboundEventId" from outbox
+        select id::text as id, inbound_event_id as "inboundEventId", publish_count as "publishCount", job_id as "jobId" from outbox
         where published_at is not null and published_at < now() - make_interval(secs => ${olderThanSeconds})
         order by published_at limit ${limit} for update skip locked`;
       if (rows.length === 0) return 0;
-      await check(rows);
-      await tx`update outbox set published_at = now() where id = any(${rows.map((r) => r.id)}::bigint[])`;
-      return rows.length;
+      const lost = new Set((await check(rows)).map((r) => r.id));
+      await tx`
+        update outbox set published_at = case when id = any(${[...lost]}::bigint[]) then null else now() end
+        where id = any(${rows.map((r) => r.id)}::bigint[])`;
+      return lost.size;
     });
   }
 
@@ -366,4 +372,8 @@ export interface OutboxRow {
   /** A bigint, kept as text. */
   id: string;
   inboundEventId: string;
+  /** Times the row was published before. */
+  publishCount: number;
+  /** The job it was last published in; null for rows published one job each, before batches. */
+  jobId: string | null;
 }

@@ -65,8 +65,9 @@ export const inboundEvents = pgTable(
 );
 
 /**
- * The outbox: written in the same transaction as the inbox row; the relay publishes each row as
- * a BullMQ job whose id derives from the outbox id, and the apply step deletes the row.
+ * The outbox: written in the same transaction as the inbox row; the relay publishes the rows in
+ * batches, one BullMQ job per batch whose id derives from the rows' ids, and the apply step
+ * deletes each row.
  */
 export const outbox = pgTable(
   'outbox',
@@ -78,6 +79,8 @@ export const outbox = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     publishedAt: ts('published_at'),
     publishCount: integer('publish_count').notNull().default(0),
+    /** The queue job the row was last published in (one job carries a batch of rows). */
+    jobId: text('job_id'),
   },
   (t) => [
     index('outbox_unpublished_idx').on(t.id).where(sql`published_at is null`),

@@ -193,6 +193,8 @@ export interface InboundEvent {
   entityKey: string;
   /** The checked data, JSON-safe (dates as ISO strings). */
   data: Record<string, unknown>;
+  /** `data` as JSON text, serialized once: what the inbox stores and the hash covers. */
+  dataJson: string;
   /** SHA-256 of everything but the id: a redelivery has the same hash, a reused id another. */
   hash: string;
 }
@@ -243,10 +245,13 @@ export function parseInboundEvent(raw: unknown, system: SystemId, fallbackId?: s
   const timestamp = new Date(head.data.timestamp);
   const version = head.data.version ?? null;
   const sequence = head.data.sequence ?? null;
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ type, timestamp: timestamp.toISOString(), version, sequence, data }))
-    .digest('base64url');
-  return ok({ id, type, timestamp, version, sequence, entityType, entityKey: entityKeyOf(type, data), data, hash });
+  const dataJson = JSON.stringify(data);
+  // The same text as JSON.stringify({ type, timestamp, version, sequence, data }), the hash's
+  // definition since the first stored event (a change would turn redeliveries into conflicts),
+  // built around the data's one serialization.
+  const canonical = `{"type":${JSON.stringify(type)},"timestamp":"${timestamp.toISOString()}","version":${JSON.stringify(version)},"sequence":${JSON.stringify(sequence)},"data":${dataJson}}`;
+  const hash = createHash('sha256').update(canonical).digest('base64url');
+  return ok({ id, type, timestamp, version, sequence, entityType, entityKey: entityKeyOf(type, data), data, dataJson, hash });
 }
 
 function entityKeyOf(type: InboundEventType, data: Record<string, unknown>): string {

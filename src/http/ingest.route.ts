@@ -41,10 +41,12 @@ export function createIngestRoute(options: IngestRouteOptions): IngestRoute {
     if (decoded.length > 0) keys.set(system, decoded);
   }
 
+  const ackSeconds = options.metrics.ackSeconds.labels({ channel: 'WEBHOOK' });
+
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const started = process.hrtime.bigint();
     const done = (): void => {
-      options.metrics.ackSeconds.observe({ channel: 'WEBHOOK' }, Number(process.hrtime.bigint() - started) / 1e9);
+      ackSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     };
     const name = decodeURIComponent(PATH.exec(url.pathname)?.[1] ?? '');
     if (req.method !== 'POST') {

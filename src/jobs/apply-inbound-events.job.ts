@@ -1,4 +1,3 @@
-import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { InboundApplyService } from '../services/inbound-apply.service.js';
@@ -8,7 +7,10 @@ import type { DossierReconcileScheduler } from './reconcile-dossiers.job.js';
 
 export const INGEST_QUEUE = 'ingest';
 
-export interface ApplyInboundEventDeps {
+/** Most events one job carries: one relay batch. */
+export const MAX_EVENTS_PER_APPLY_JOB = 1_000;
+
+export interface ApplyInboundEventsDeps {
   apply: InboundApplyService;
   /** Asks for the per-dossier reconciliation run a dossier change needs. */
   reconcile: DossierReconcileScheduler;
@@ -16,35 +18,44 @@ export interface ApplyInboundEventDeps {
   logger: Logger;
 }
 
-/** The job id of an outbox row: deterministic, so a row published twice is one job. */
-export function applyJobId(outboxId: string): string {
-  return `apply-${outboxId}`;
+/**
+ * The job id of a batch of outbox rows: their first and last ids, their number and the publish
+ * attempt, so the same rows published twice in one attempt are one job, and a batch published
+ * again (the queue lost it, or it failed for good) is a new one.
+ */
+export function applyJobId(rows: ReadonlyArray<{ id: string; publishCount: number }>): string {
+  const ids = rows.map((r) => BigInt(r.id));
+  const first = ids.reduce((a, b) => (b < a ? b : a));
+  const last = ids.reduce((a, b) => (b > a ? b : a));
+  const attempt = Math.max(...rows.map((r) => r.publishCount)) + 1;
+  return `apply-${first}-${last}-${rows.length}-${attempt}`;
 }
 
-export const applyInboundEventJob = defineJob({
+export const applyInboundEventsJob = defineJob({
   queue: INGEST_QUEUE,
-  name: 'apply-inbound-event',
-  // Ids only: the event itself, which may carry personal data, stays in PostgreSQL.
-  payload: z.object({ inboundEventId: z.uuid(), outboxId: z.string().regex(/^\d+$/) }),
+  name: 'apply-inbound-events',
+  // Ids only: the events themselves, which may carry personal data, stay in PostgreSQL.
+  payload: z.object({ inboundEventIds: z.array(z.uuid()).min(1).max(MAX_EVENTS_PER_APPLY_JOB) }),
   options: {
     attempts: 12,
     backoff: { type: 'exponential', delay: 500 },
     removeOnComplete: { age: 3_600, count: 20_000 },
     removeOnFail: { count: 20_000 },
   },
-  handler: (deps: ApplyInboundEventDeps) => async (data) => {
-    const outcome = await deps.apply.apply(data.inboundEventId);
-    if (outcome.kind === 'MISSING') throw new UnrecoverableError(`inbound event ${data.inboundEventId} does not exist`);
-    if (outcome.kind === 'ALREADY') return { status: outcome.status, replay: true };
-    deps.metrics.applied.inc({ system: outcome.system, status: outcome.status.toLowerCase() });
-    if (outcome.reconcileProvince) {
+  handler: (deps: ApplyInboundEventsDeps) => async (data) => {
+    const batch = await deps.apply.applyMany(data.inboundEventIds);
+    for (const { system, status, count } of batch.counts) deps.metrics.applied.inc({ system, status: status.toLowerCase() }, count);
+    for (const province of batch.reconcileProvinces) {
       try {
-        await deps.reconcile.request(outcome.reconcileProvince);
+        await deps.reconcile.request(province);
       } catch (error) {
-        // The request is stored with the change; the ingest sweeper schedules it later.
+        // The requests are stored with the changes; the ingest sweeper schedules them later.
         deps.logger.debug({ err: { message: (error as Error).message } }, 'per-dossier reconciliation not scheduled now');
       }
     }
-    return { status: outcome.status, reason: outcome.reason?.code ?? null };
+    // Events not applied this time (a transient failure) make the job run again; the applied
+    // ones are found processed then and left alone.
+    if (batch.failure) throw batch.failure;
+    return { applied: batch.counts.reduce((n, c) => n + c.count, 0), already: batch.already, missing: batch.missing };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SequenceBackfillService } from '../services/sequence-backfill.service.js';
-import { INGEST_QUEUE } from './apply-inbound-event.job.js';
+import { INGEST_QUEUE } from './apply-inbound-events.job.js';
 import { defineJob } from './job-definition.js';
 
 export interface BackfillSequenceGapDeps {

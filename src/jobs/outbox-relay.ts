@@ -3,11 +3,17 @@ import type { Logger } from 'pino';
 import type { InboxRepository, OutboxRow } from '../db/inbox.repository.js';
 import { every, type PeriodicTask } from '../runtime/periodic.js';
 import type { IngestMetrics } from '../services/ingest-metrics.js';
-import { applyInboundEventJob, applyJobId } from './apply-inbound-event.job.js';
+import { MAX_EVENTS_PER_APPLY_JOB, applyInboundEventsJob, applyJobId } from './apply-inbound-events.job.js';
 
 export interface OutboxRelayOptions {
-  /** Outbox rows moved per transaction. */
+  /** Outbox rows moved per transaction, as one job. */
   batchSize?: number;
+  /**
+   * How long a nudge waits before the rows are moved, so that the rows of many deliveries go in
+   * one job: the apply path's cost is per job more than per event. Acknowledgements do not wait
+   * for it.
+   */
+  lingerMs?: number;
   /** How often the relay looks for rows nobody nudged it about (other processes, failed moves). */
   pollMs?: number;
   /** How long a published event may stay unapplied before its job is checked. */
@@ -18,17 +24,20 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Moves outbox rows to BullMQ. A row is marked published only after the queue took its job,
- * whose id derives from the row's id, so a row moved twice is still one job. The sweeper looks
- * at rows published a while ago whose event is still unapplied: a job the queue lost (Redis
- * restarted without its last writes, keys evicted) is published again, a job that failed for
- * good is retried. With Redis down, rows wait in PostgreSQL and move when it returns.
+ * Moves outbox rows to BullMQ, a batch of rows per job. Rows are marked published only after the
+ * queue took their job, whose id derives from the rows' ids and publish attempt, so rows moved
+ * twice in one attempt are still one job. The sweeper looks at rows published a while ago whose
+ * event is still unapplied: rows of a job the queue lost (Redis restarted without its last
+ * writes, keys evicted) or that failed for good go back to the relay, which publishes them
+ * again. With Redis down, rows wait in PostgreSQL and move when it returns.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly publishTimeoutMs: number;
   private readonly sweepAfterSeconds: number;
+  private readonly lingerMs: number;
   private draining: Promise<void> | null = null;
+  private lingering: NodeJS.Timeout | null = null;
   private again = false;
   private stopped = false;
   private failing = false;
@@ -41,7 +50,8 @@ export class OutboxRelay {
     private readonly logger: Logger,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = Math.min(options.batchSize ?? 500, MAX_EVENTS_PER_APPLY_JOB);
+    this.lingerMs = options.lingerMs ?? 10;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.sweepAfterSeconds = options.sweepAfterSeconds ?? 30;
   }
@@ -57,12 +67,31 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
     await Promise.all(this.tasks.map((t) => t.stop()));
     await this.draining;
   }
 
-  /** New rows are waiting: move them now (coalesced with a move in progress). */
+  /** New rows are waiting: move them shortly (coalesced with the nudges meanwhile and a move in progress). */
   nudge(): void {
+    if (this.stopped || this.lingering) return;
+    if (this.lingerMs <= 0) return this.drainNow();
+    this.lingering = setTimeout(() => {
+      this.lingering = null;
+      this.drainNow();
+    }, this.lingerMs);
+  }
+
+  /** Resolves when the rows present now have been moved (or the move failed). */
+  async flush(): Promise<void> {
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
+    this.drainNow();
+    while (this.draining) await this.draining;
+  }
+
+  private drainNow(): void {
     if (this.stopped) return;
     if (this.draining) {
       this.again = true;
@@ -71,12 +100,6 @@ export class OutboxRelay {
     this.draining = this.drain().finally(() => {
       this.draining = null;
     });
-  }
-
-  /** Resolves when the rows present now have been moved (or the move failed). */
-  async flush(): Promise<void> {
-    this.nudge();
-    while (this.draining) await this.draining;
   }
 
   private async drain(): Promise<void> {
@@ -98,45 +121,43 @@ export class OutboxRelay {
     }
   }
 
-  private async publish(rows: OutboxRow[]): Promise<void> {
+  /** Publishes one job for the rows; answers its id. */
+  private async publish(rows: OutboxRow[]): Promise<string> {
+    const jobId = applyJobId(rows);
     await withTimeout(
-      this.queue.addBulk(
-        rows.map((row) => ({
-          name: applyInboundEventJob.name,
-          data: applyInboundEventJob.payload.parse({ inboundEventId: row.inboundEventId, outboxId: row.id }),
-          opts: { ...applyInboundEventJob.options, jobId: applyJobId(row.id) },
-        })),
-      ),
+      this.queue.add(applyInboundEventsJob.name, applyInboundEventsJob.payload.parse({ inboundEventIds: rows.map((r) => r.inboundEventId) }), {
+        ...applyInboundEventsJob.options,
+        jobId,
+      }),
       this.publishTimeoutMs,
     );
+    return jobId;
   }
 
-  /** Checks the jobs of events published long ago and still unapplied; returns how many were published again. */
+  /** Checks the jobs of events published long ago and still unapplied; returns how many rows go back to the relay. */
   async sweep(): Promise<number> {
-    let republished = 0;
-    await this.inbox.sweep(this.sweepAfterSeconds, this.batchSize, async (rows) => {
-      const lost: OutboxRow[] = [];
+    const lost = await this.inbox.sweep(this.sweepAfterSeconds, this.batchSize, async (rows) => {
+      const byJob = new Map<string, OutboxRow[]>();
       for (const row of rows) {
-        const jobId = applyJobId(row.id);
+        // Rows published one job each (before jobs carried batches) are published again in a batch.
+        const jobId = row.jobId ?? `apply-${row.id}`;
+        byJob.set(jobId, [...(byJob.get(jobId) ?? []), row]);
+      }
+      const gone: OutboxRow[] = [];
+      for (const [jobId, jobRows] of byJob) {
         const state = await withTimeout(this.queue.getJobState(jobId), this.publishTimeoutMs);
-        if (state === 'unknown') {
-          lost.push(row);
-        } else if (state === 'failed' || state === 'completed') {
-          // Failed for good, or completed without applying (a race with a process that died):
-          // the event is still ACCEPTED, so it runs again.
-          const job = await this.queue.getJob(jobId);
-          await job?.remove();
-          lost.push(row);
-        }
+        // Lost; failed for good; or completed without applying these (a race with a process that
+        // died): the events are still ACCEPTED, so they run again, in a new job.
+        if (state === 'unknown' || state === 'failed' || state === 'completed') gone.push(...jobRows);
       }
-      if (lost.length > 0) {
-        await this.publish(lost);
-        republished += lost.length;
-        this.metrics.published.inc({ how: 'sweeper' }, lost.length);
-        this.logger.warn({ events: lost.length }, 'outbox sweeper: published again events whose jobs the queue had lost');
-      }
+      return gone;
     });
-    return republished;
+    if (lost > 0) {
+      this.metrics.published.inc({ how: 'sweeper' }, lost);
+      this.logger.warn({ events: lost }, 'outbox sweeper: events whose jobs the queue lost go to the relay again');
+      await this.flush();
+    }
+    return lost;
   }
 }
 

@@ -15,7 +15,7 @@ import { ObservationRepository } from '../db/observation.repository.js';
 import { SequenceRepository } from '../db/sequence.repository.js';
 import type { IngestApi } from '../http/context.js';
 import { createIngestRoute, type IngestRoute } from '../http/ingest.route.js';
-import { INGEST_QUEUE, applyInboundEventJob } from '../jobs/apply-inbound-event.job.js';
+import { INGEST_QUEUE, applyInboundEventsJob } from '../jobs/apply-inbound-events.job.js';
 import { backfillSequenceGapJob } from '../jobs/backfill-sequence-gap.job.js';
 import { OutboxRelay } from '../jobs/outbox-relay.js';
 import type { QueueEngine } from '../jobs/queue-engine.js';
@@ -80,7 +80,21 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
     queue.on('error', (error: Error) => log.debug({ err: { message: error.message } }, 'queue connection error'));
   }
   const relay = new OutboxRelay(inbox, ingestQueue, metrics, log, { sweepAfterSeconds: config.INGEST_SWEEP_AFTER_SECONDS });
-  const door = new IngestService(inbox, new InboxGroupCommit(inbox), relay, metrics, log);
+  const storedOk = metrics.storeSeconds.labels({ result: 'ok' });
+  const storeFailed = metrics.storeSeconds.labels({ result: 'failed' });
+  const door = new IngestService(
+    inbox,
+    new InboxGroupCommit(inbox, {
+      statements: config.INGEST_STORE_STATEMENTS,
+      onStatement: ({ deliveries, seconds, ok }) => {
+        (ok ? storedOk : storeFailed).observe(seconds);
+        metrics.storeDeliveries.observe(deliveries);
+      },
+    }),
+    relay,
+    metrics,
+    log,
+  );
   const systems = SYSTEM_IDS.filter((id) => (config.INGEST_SECRETS[id]?.length ?? 0) > 0 || (config.INGEST_TOKENS[id]?.length ?? 0) > 0);
   const apply = new InboundApplyService(
     sql,
@@ -121,7 +135,7 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
       startWorkers(
         engine,
         [
-          { definition: applyInboundEventJob, deps: { apply, reconcile: new DossierReconcileScheduler(input.reconciliationQueue), metrics, logger: log } },
+          { definition: applyInboundEventsJob, deps: { apply, reconcile: new DossierReconcileScheduler(input.reconciliationQueue), metrics, logger: log } },
           { definition: backfillSequenceGapJob, deps: { backfill } },
         ],
         log,

@@ -29,6 +29,20 @@ export type ApplyOutcome =
       reconcileProvince: string | null;
     };
 
+/** What one call of `applyMany` did. */
+export interface BatchApplyOutcome {
+  /** Events processed by this call, per system and status. */
+  counts: Array<{ system: string; status: ApplyStatus; count: number }>;
+  /** Events processed before (a re-run job), left alone. */
+  already: number;
+  /** Ids with no event. */
+  missing: number;
+  /** Provinces with a per-dossier reconciliation now pending. */
+  reconcileProvinces: string[];
+  /** The first error of an event that could not be applied this time; the others were. */
+  failure: Error | null;
+}
+
 interface Decision {
   status: ApplyStatus;
   reason: { code: string; message: string } | null;
@@ -82,6 +96,37 @@ export class InboundApplyService {
     private readonly reconcileRequests: DossierReconcileRequestRepository,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Applies the events of one job, in the order given (the outbox's), each exactly once in
+   * effect. An event that fails does not stop the others; its error is reported at the end.
+   */
+  async applyMany(inboundIds: readonly string[]): Promise<BatchApplyOutcome> {
+    const counts = new Map<string, { system: string; status: ApplyStatus; count: number }>();
+    const provinces = new Set<string>();
+    let already = 0;
+    let missing = 0;
+    let failure: Error | null = null;
+    for (const id of inboundIds) {
+      let outcome: ApplyOutcome;
+      try {
+        outcome = await this.apply(id);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        continue;
+      }
+      if (outcome.kind === 'MISSING') missing += 1;
+      else if (outcome.kind === 'ALREADY') already += 1;
+      else {
+        const key = `${outcome.system}|${outcome.status}`;
+        const entry = counts.get(key) ?? { system: outcome.system, status: outcome.status, count: 0 };
+        entry.count += 1;
+        counts.set(key, entry);
+        if (outcome.reconcileProvince) provinces.add(outcome.reconcileProvince);
+      }
+    }
+    return { counts: [...counts.values()], already, missing, reconcileProvinces: [...provinces], failure };
+  }
 
   async apply(inboundId: string): Promise<ApplyOutcome> {
     return this.sql.begin(async (tx): Promise<ApplyOutcome> => {

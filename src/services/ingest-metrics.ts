@@ -21,6 +21,8 @@ export interface IngestMetrics {
   deliveries: Counter<'system' | 'channel' | 'outcome'>;
   events: Counter<'system' | 'channel' | 'result'>;
   ackSeconds: Histogram<'channel'>;
+  storeSeconds: Histogram<'result'>;
+  storeDeliveries: Histogram<never>;
   applied: Counter<'system' | 'status'>;
   published: Counter<'how'>;
   gaps: Counter<'system'>;
@@ -44,6 +46,17 @@ export function ingestMetrics(): IngestMetrics {
       labelNames: ['channel'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     }),
+    storeSeconds: histogram({
+      name: 'lienthong_ingest_store_seconds',
+      help: 'Duration of each inbox statement (deliveries that arrive together share one: group commit), by result: ok, failed.',
+      labelNames: ['result'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    }),
+    storeDeliveries: histogram({
+      name: 'lienthong_ingest_store_deliveries',
+      help: 'Deliveries (webhook requests, push mutations) stored by each inbox statement.',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    }),
     applied: counter({
       name: 'lienthong_ingest_applied_total',
       help: 'Pushed events processed by workers of this process: applied, superseded, rejected.',
@@ -51,7 +64,7 @@ export function ingestMetrics(): IngestMetrics {
     }),
     published: counter({
       name: 'lienthong_outbox_published_total',
-      help: 'Outbox rows moved to the queue: by the relay, or again by the sweeper after the queue lost them.',
+      help: 'Outbox rows moved to the queue by the relay (how=relay), and rows the sweeper found their job lost or failed and handed back to the relay (how=sweeper).',
       labelNames: ['how'],
     }),
     gaps: counter({

@@ -85,8 +85,11 @@ export class IngestService {
       this.metrics.deliveries.inc({ ...labels, outcome: outcome.code === 'STORAGE_UNAVAILABLE' ? 'unavailable' : 'rejected' });
       return outcome;
     }
-    for (const event of outcome.events) {
-      this.metrics.events.inc({ ...labels, result: event.status.toLowerCase() });
+    let accepted = 0;
+    for (const event of outcome.events) if (event.status === 'ACCEPTED') accepted += 1;
+    if (accepted > 0) this.metrics.events.inc({ ...labels, result: 'accepted' }, accepted);
+    if (accepted < outcome.events.length) {
+      for (const event of outcome.events) if (event.status !== 'ACCEPTED') this.metrics.events.inc({ ...labels, result: event.status.toLowerCase() });
     }
     this.metrics.deliveries.inc({ ...labels, outcome: 'accepted' });
     return outcome;

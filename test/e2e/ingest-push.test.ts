@@ -58,7 +58,7 @@ describe('sender tooling against the started hub', () => {
     const rows = await eventually(
       async () => {
         const found = await db.sql<{ sequence: string; status: string; channel: string }[]>`
-          select sequence::text, status, channel from inbound_events where system = 'provincial' order by sequence`;
+          select sequence::text, status, channel from inbound_events where system = 'provincial' order by inbound_events.sequence`;
         return found.length >= 6 && found.every((r) => r.status !== 'ACCEPTED') ? found : undefined;
       },
       { what: 'demo pushes to be applied', timeoutMs: 60_000, intervalMs: 200 },

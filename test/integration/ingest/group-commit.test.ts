@@ -87,6 +87,20 @@ describe('InboxGroupCommit', () => {
     expect(await stored([event.id])).toMatchObject([{ event_id: event.id, duplicates: 4, outbox: 1 }]);
   });
 
+  it('with two statements in flight, keeps the deliveries of one event out of concurrent statements', async () => {
+    const two = new InboxGroupCommit(new InboxRepository(db.sql), { statements: 2 });
+    const event = makeEvent();
+    const others = Array.from({ length: 30 }, () => makeDelivery([makeEvent()]));
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => two.accept(makeDelivery([event]), 10_000)),
+      ...others.map((d) => two.accept(d, 10_000)),
+    ]);
+    expect(answers.slice(0, 5).map((a) => a[0]?.status).sort()).toEqual(['ACCEPTED', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
+    expect(answers.slice(5).every((a) => a[0]?.status === 'ACCEPTED')).toBe(true);
+    expect(await stored([event.id])).toMatchObject([{ duplicates: 4, outbox: 1 }]);
+    expect(await stored(others.map((d) => (d.events[0] as InboundEvent).id))).toHaveLength(30);
+  });
+
   it('never puts two deliveries of one event in one statement: the later one waits and finds it stored', async () => {
     const [e1, e2, e3, e4, e5] = Array.from({ length: 5 }, () => makeEvent());
     const e5Again = makeEvent({ id: (e5 as InboundEvent).id, status: 'RESOLVED' });

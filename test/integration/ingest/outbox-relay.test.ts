@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_QUEUE } from '../../../src/jobs/apply-inbound-event.job.js';
+import { INGEST_QUEUE } from '../../../src/jobs/apply-inbound-events.job.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLocalRedis, type RunningRedis } from '../../../src/runtime/local-redis.js';
 import { startIngestHarness, statusEvent, type IngestHarness } from '../../support/ingest-harness.js';
@@ -64,7 +64,10 @@ describe('the outbox relay', () => {
       expect((await harness.sender('provincial').send(events)).status).toBe(200);
       await harness.runtime.relay.flush();
       const queue = harness.engine.queue(INGEST_QUEUE);
-      expect(await queue.getJobCountByTypes('waiting')).toBe(20);
+      // One job carries the delivery's 20 events.
+      const [job] = await queue.getJobs(['waiting']);
+      expect(await queue.getJobCountByTypes('waiting')).toBe(1);
+      expect((job?.data as { inboundEventIds: string[] }).inboundEventIds).toHaveLength(20);
       await queue.obliterate({ force: true });
       expect(await queue.getJobCountByTypes('waiting')).toBe(0);
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseInboundEvent } from '../../../src/domain/inbound-event.js';
 import { checkPushedTransition } from '../../../src/domain/pushed-transition.js';
@@ -51,6 +52,17 @@ describe('parseInboundEvent', () => {
     const c = parseInboundEvent({ ...event, data: { ...dossier, status: 9 } }, 'provincial');
     expect(a.ok && b.ok && a.value.hash === b.value.hash).toBe(true);
     expect(a.ok && c.ok && a.value.hash !== c.value.hash).toBe(true);
+  });
+
+  it('keeps the hash stored events were compared by: SHA-256 of the canonical JSON of type, timestamp, version, sequence and data', () => {
+    for (const raw of [event, { ...event, version: undefined, sequence: 12 }, { ...event, data: { ...dossier, nativeStatus: 'Đang "xử lý"\u0001' } }]) {
+      const parsed = parseInboundEvent(raw, 'provincial');
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const { type, timestamp, version, sequence, data } = parsed.value;
+      const expected = createHash('sha256').update(JSON.stringify({ type, timestamp: timestamp.toISOString(), version, sequence, data })).digest('base64url');
+      expect(parsed.value.hash).toBe(expected);
+      expect(JSON.parse(parsed.value.dataJson)).toEqual(data);
+    }
   });
 
   it.each([
