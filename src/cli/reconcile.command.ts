@@ -12,6 +12,7 @@ import { AdministrativeUnitService } from '../services/administrative-unit.servi
 import { ReconciliationRequestService } from '../services/reconciliation-request.service.js';
 import { ScheduleService } from '../services/schedule.service.js';
 import { sha256Hex } from '../services/run-report.js';
+import { RunReportRepository } from '../db/run-report.repository.js';
 import { readFile } from 'node:fs/promises';
 
 export interface CliIo {
@@ -136,12 +137,12 @@ export async function reportCommand(args: readonly string[], config: Config, io:
         io.err(`${REPORT_USAGE}\n`);
         return 2;
       }
-      const [row] = await sql<{ body: string }[]>`select body from run_reports where run_id = ${runId}::uuid and format = ${values.format}`;
-      if (!row) {
+      const found = await new RunReportRepository(sql).find(runId, values.format);
+      if (!found) {
         io.err(`run ${runId} has no ${values.format} report\n`);
         return 1;
       }
-      io.out(row.body);
+      for await (const chunk of found.chunks()) io.out(chunk);
       return 0;
     }
     const [file] = rest;

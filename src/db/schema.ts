@@ -351,10 +351,26 @@ export const runReports = pgTable(
     format: text('format', { enum: ['json', 'csv'] }).notNull(),
     sha256: text('sha256').notNull(),
     bytes: integer('bytes').notNull(),
-    body: text('body').notNull(),
+    /** Parts in run_report_parts; 0 for a report issued whole in `body` (before parts existed). */
+    parts: integer('parts').notNull().default(0),
+    body: text('body'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.format] }), index('run_reports_sha_idx').on(t.sha256)],
+);
+
+/** An export's text in numbered parts of about a megabyte: concatenated in order, the export. Append-only. */
+export const runReportParts = pgTable(
+  'run_report_parts',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    format: text('format', { enum: ['json', 'csv'] }).notNull(),
+    part: integer('part').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.format, t.part] })],
 );
 
 /** Reconciliation schedules per province and mode: the configured defaults, changed by operators. */

@@ -14,6 +14,7 @@ import { unitScopeOf } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { register } from 'prom-client';
 import { ERROR_CODES } from '../schema/errors.js';
@@ -209,16 +210,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<HubH
         detail: { format, sha256: found.sha256 },
       },
     ]);
-    const body = Buffer.from(found.body, 'utf8');
     res.writeHead(200, {
       'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8',
-      'content-length': String(body.length),
+      'content-length': String(found.bytes),
       'content-disposition': `attachment; filename="lienthong-run-${runId}.${format}"`,
       'repr-digest': `sha-256=:${Buffer.from(found.sha256, 'hex').toString('base64')}:`,
       'x-report-sha256': found.sha256,
       'cache-control': 'no-store',
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    if (req.method === 'HEAD') return void res.end();
+    // Part by part, waiting for the client to take each: an export of any size streams with a megabyte in memory.
+    for await (const chunk of found.chunks()) {
+      if (!res.write(chunk, 'utf8')) await once(res, 'drain');
+    }
+    res.end();
   }
 
   async function readyz(res: ServerResponse): Promise<void> {

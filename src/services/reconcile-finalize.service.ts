@@ -7,7 +7,8 @@ import type { RunStatus } from '../db/schema.js';
 import type { DossierClassifier } from './reconcile-run.service.js';
 import { RunFeedRepository } from '../db/run-feed.repository.js';
 import { SyncCursorRepository } from '../db/sync-cursor.repository.js';
-import { renderRunReport, type ReportFinding, type ReportRules, type RunTotals } from './run-report.js';
+import { ReportRenderer, type ReportFinding, type ReportRules, type RunTotals } from './run-report.js';
+import { RunReportRepository } from '../db/run-report.repository.js';
 
 /** Facts found outside partitions (flags pushed systems raised), merged at finalize. */
 export interface ExtraFindingSource {
@@ -20,6 +21,9 @@ export interface FinalizeOptions {
   /** Systems the hub can write corrections to. */
   correctableSystems: readonly string[];
 }
+
+/** Findings read per query while a report renders. */
+const REPORT_PAGE = 5_000;
 
 /** Classes a correction can settle, and how: a status write, or opening the dossier where it is missing. */
 const STATUS_CLASSES = ['STATUS_BEHIND', 'STATUS_CONFLICT'];
@@ -53,6 +57,7 @@ export class ReconcileFinalizeService {
     private readonly logger: Logger,
     private readonly options: FinalizeOptions,
     private readonly cursors = new SyncCursorRepository(sql),
+    private readonly reports = new RunReportRepository(sql),
   ) {}
 
   async finalize(runId: string, codes?: readonly string[]): Promise<FinalizeOutcome> {
@@ -233,56 +238,73 @@ export class ReconcileFinalizeService {
     };
   }
 
+  /**
+   * Renders the run's report from its candidates a page at a time (keyset on code and class, the
+   * order every export lists them in), storing each export in parts as it goes: a report of
+   * 10⁵ findings never sits whole in the worker's memory.
+   */
   private async issueReport(tx: Tx, run: RunRow, totals: RunTotals): Promise<void> {
-    // Corrections grouped once and hash-joined: a correlated subquery per finding is quadratic at 10⁵ findings.
-    const findings = await tx<(ReportFinding & { correctionList: string[] | null })[]>`
-      with planned as (
-        select m.dossier_code, m.class, array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action) as list
-        from corrections k join mismatches m on m.id = k.mismatch_id
-        where k.run_id = ${run.id}
-        group by m.dossier_code, m.class
-      )
-      select c.dossier_code as "dossierCode", c.class, c.commune_code as "communeCode", c.procedure_code as "procedureCode",
-        c.lagging_systems as "laggingSystems", c.leading_system as "leadingSystem", c.expected_status as "expectedStatus",
-        c.settled_by as "settledBy", c.pending_sync as "pendingSync", c.observed, c.detail,
-        c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter", p.list as "correctionList"
-      from run_candidates c left join planned p on p.dossier_code = c.dossier_code and p.class = c.class
-      where c.run_id = ${run.id}`;
-    const reports = await renderRunReport({
-      run: {
-        id: run.id,
-        provinceCode: run.provinceCode,
-        kind: run.kind,
-        mode: run.mode,
-        trigger: run.trigger,
-        dryRun: run.dryRun,
-        status: run.status,
-        failureReason: run.failureReason,
-        startedAt: run.startedAt,
-        finishedAt: run.finishedAt,
-        since: run.since,
-        toleranceSeconds: run.toleranceSeconds,
-        dossiersCompared: run.dossiersCompared,
+    const renderer = new ReportRenderer(
+      {
+        run: {
+          id: run.id,
+          provinceCode: run.provinceCode,
+          kind: run.kind,
+          mode: run.mode,
+          trigger: run.trigger,
+          dryRun: run.dryRun,
+          status: run.status,
+          failureReason: run.failureReason,
+          startedAt: run.startedAt,
+          finishedAt: run.finishedAt,
+          since: run.since,
+          toleranceSeconds: run.toleranceSeconds,
+          dossiersCompared: run.dossiersCompared,
+        },
+        rules: this.rules,
+        sources: run.sources,
+        totals,
       },
-      rules: this.rules,
-      sources: run.sources,
-      totals,
-      findings: findings.map(({ correctionList, ...f }) => ({
-        ...f,
-        // Names, ids and dates of citizens stay in the hub; the report says what differs, not the values.
-        observed: f.class === DATA_QUALITY ? { issues: f.observed.issues ?? {} } : f.observed,
-        corrections: correctionList ?? [],
-      })),
-    });
-    for (const report of reports) {
-      await tx`
-        insert into run_reports (run_id, format, sha256, bytes, body)
-        values (${run.id}, ${report.format}, ${report.sha256}, ${report.bytes}, ${report.body})`;
+      this.reports.partSink(tx, run.id),
+    );
+    let after: { dossierCode: string; class: string } | null = null;
+    for (;;) {
+      const keyset = after === null ? tx`` : tx`and (c.dossier_code collate "C", c.class collate "C") > (${after.dossierCode} collate "C", ${after.class} collate "C")`;
+      const page = await tx<Omit<ReportFinding, 'corrections'>[]>`
+        select c.dossier_code as "dossierCode", c.class, c.commune_code as "communeCode", c.procedure_code as "procedureCode",
+          c.lagging_systems as "laggingSystems", c.leading_system as "leadingSystem", c.expected_status as "expectedStatus",
+          c.settled_by as "settledBy", c.pending_sync as "pendingSync", c.observed, c.detail,
+          c.timeliness_before as "timelinessBefore", c.timeliness_after as "timelinessAfter"
+        from run_candidates c
+        where c.run_id = ${run.id} ${keyset}
+        order by c.dossier_code collate "C", c.class collate "C"
+        limit ${REPORT_PAGE}`;
+      if (page.length === 0) break;
+      const planned = await tx<{ dossierCode: string; class: string; list: string[] }[]>`
+        select m.dossier_code as "dossierCode", m.class,
+          array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action) as list
+        from corrections k join mismatches m on m.id = k.mismatch_id
+        where k.run_id = ${run.id} and m.dossier_code = any(${[...new Set(page.map((f) => f.dossierCode))]}::text[])
+        group by m.dossier_code, m.class`;
+      const byKey = new Map(planned.map((p) => [`${p.dossierCode}\u0000${p.class}`, p.list]));
+      await renderer.add(
+        page.map((f) => ({
+          ...f,
+          // Names, ids and dates of citizens stay in the hub; the report says what differs, not the values.
+          observed: f.class === DATA_QUALITY ? { issues: f.observed.issues ?? {} } : f.observed,
+          corrections: byKey.get(`${f.dossierCode}\u0000${f.class}`) ?? [],
+        })),
+      );
+      const last = page[page.length - 1] as Omit<ReportFinding, 'corrections'>;
+      after = { dossierCode: last.dossierCode, class: last.class };
+      if (page.length < REPORT_PAGE) break;
     }
+    const digests = await renderer.finish();
+    await this.reports.issue(tx, run.id, digests);
     await tx`
       insert into audit_events (action, actor, actor_unit, reference, detail)
       values ('REPORT_ISSUED', 'reconciliation', ${run.provinceCode}, ${`run:${run.id}`},
-        ${tx.json({ rulesVersion: this.rules.version, dryRun: run.dryRun, reports: reports.map((r) => ({ format: r.format, sha256: r.sha256, bytes: r.bytes })) })})`;
+        ${tx.json({ rulesVersion: this.rules.version, dryRun: run.dryRun, reports: digests.map((r) => ({ format: r.format, sha256: r.sha256, bytes: r.bytes })) })})`;
   }
 
   private async pendingCorrections(runId: string): Promise<string[]> {

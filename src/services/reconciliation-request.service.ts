@@ -5,6 +5,7 @@ import type { ReconciliationRepository, RunRow } from '../db/reconciliation.repo
 import type { RunStatus } from '../db/schema.js';
 import { reconcileProvinceJob } from '../jobs/reconcile-province.job.js';
 import type { Sql } from 'postgres';
+import { RunReportRepository, type ReportFormat, type StoredReport } from '../db/run-report.repository.js';
 import type { AdministrativeUnitService } from './administrative-unit.service.js';
 import type { ScheduleService } from './schedule.service.js';
 import type { Page } from './dossier-query.service.js';
@@ -53,16 +54,12 @@ export class ReconciliationRequestService {
 
   /** The run's exports without their bodies. */
   async reports(runId: string): Promise<Array<{ format: string; sha256: string; bytes: number }>> {
-    return this.sql<{ format: string; sha256: string; bytes: number }[]>`
-      select format, sha256, bytes from run_reports where run_id = ${runId} order by format`;
+    return new RunReportRepository(this.sql).digests(runId);
   }
 
-  /** One export, byte for byte as issued, with the run's province for the caller's unit check. */
-  async report(runId: string, format: 'json' | 'csv'): Promise<{ body: string; sha256: string; provinceCode: string } | null> {
-    const [row] = await this.sql<{ body: string; sha256: string; provinceCode: string }[]>`
-      select r.body, r.sha256, run.province_code as "provinceCode" from run_reports r join reconciliation_runs run on run.id = r.run_id
-      where r.run_id = ${runId} and r.format = ${format}`;
-    return row ?? null;
+  /** One export, byte for byte as issued (read in parts), with the run's province for the caller's unit check. */
+  async report(runId: string, format: ReportFormat): Promise<StoredReport | null> {
+    return new RunReportRepository(this.sql).find(runId, format);
   }
 
   async corrections(mismatchIds: readonly string[]): Promise<CorrectionView[]> {

@@ -9,6 +9,7 @@ import { ProvincialConnector } from '../../src/connectors/provincial/client.js';
 import { createProvincialSimulator } from '../../src/connectors/provincial/simulator.js';
 import { SpecializedConnector } from '../../src/connectors/specialized/client.js';
 import { createSpecializedSimulator } from '../../src/connectors/specialized/simulator.js';
+import { RunReportRepository } from '../../src/db/run-report.repository.js';
 import { AdministrativeUnitRepository } from '../../src/db/administrative-unit.repository.js';
 import { MismatchRepository } from '../../src/db/mismatch.repository.js';
 import { ObservationRepository } from '../../src/db/observation.repository.js';
@@ -63,8 +64,7 @@ describe('a reconciliation worker killed mid-run', () => {
     );
 
   const reportOf = async (db: TestDatabase, runId: string): Promise<ReportBody> => {
-    const [row] = await db.sql<{ body: string }[]>`select body from run_reports where run_id = ${runId} and format = 'json'`;
-    return JSON.parse(row?.body ?? '{}') as ReportBody;
+    return JSON.parse((await new RunReportRepository(db.sql).text(runId, 'json')) ?? '{}') as ReportBody;
   };
 
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import { buildDemoDataset, type DemoDataset } from '../../../src/connectors/demo
 import { PopulationConnector } from '../../../src/connectors/population/client.js';
 import { buildDemoPopulation } from '../../../src/connectors/population/demo-population.js';
 import { createPopulationSimulator } from '../../../src/connectors/population/simulator.js';
+import { RunReportRepository } from '../../../src/db/run-report.repository.js';
 import { AuditRepository } from '../../../src/db/audit.repository.js';
 import { ReconciliationRepository } from '../../../src/db/reconciliation.repository.js';
 import { RunPipelineRepository } from '../../../src/db/run-pipeline.repository.js';
@@ -83,8 +84,7 @@ describe('civil-registration data-quality runs', () => {
     expect(open.every((o) => o.class === 'DATA_QUALITY')).toBe(true);
     expect(finished.countsByClass).toEqual({ DATA_QUALITY: expected.size });
 
-    const [report] = await db.sql<{ body: string }[]>`select body from run_reports where run_id = ${finished.id} and format = 'json'`;
-    const body = report?.body ?? '';
+    const body = (await new RunReportRepository(db.sql).text(finished.id, 'json')) ?? '';
     for (const drift of truth.dataQuality) {
       expect(body.includes(drift.personalId)).toBe(false);
       expect(body.includes(drift.registryValue)).toBe(false);

@@ -117,6 +117,17 @@ describe('three-way reconciliation of a province', () => {
     await db?.drop();
   });
 
+  /** An export as `lienthong report get` writes it (parts in order). */
+  const exportText = async (runId: string, format: 'json' | 'csv'): Promise<{ body: string }> => {
+    const out: string[] = [];
+    const code = await reportCommand(['get', runId, '--format', format], loadConfig({ DATABASE_URL: db.url }), {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+    });
+    expect(code).toBe(0);
+    return { body: out.join('') };
+  };
+
   it('refuses an unknown province and a future watermark with their own reasons, queueing nothing', async () => {
     expect(await requests.request('99', 'test')).toEqual({ ok: false, error: { code: 'UNKNOWN_PROVINCE', message: 'no province has code 99' } });
     const future = await requests.request(PROVINCE, 'test', { mode: 'INCREMENTAL', since: new Date(Date.now() + 3_600_000) });
@@ -175,7 +186,7 @@ describe('three-way reconciliation of a province', () => {
     const [run] = await db.sql<{ id: string }[]>`select id from reconciliation_runs order by created_at desc limit 1`;
     const reports = await requests.reports(run?.id as string);
     expect(reports.map((r) => r.format)).toEqual(['csv', 'json']);
-    const json = await requests.report(run?.id as string, 'json');
+    const json = await exportText(run?.id as string, 'json');
     expect(json && sha256Hex(json.body)).toBe(reports.find((r) => r.format === 'json')?.sha256);
     const parsed = JSON.parse(json?.body ?? '{}') as {
       rules: { version: string; rules: unknown[] };
@@ -301,7 +312,7 @@ describe('three-way reconciliation of a province', () => {
       const run = await runToEnd({ mode: 'INCREMENTAL' });
       expect(run.status).toBe('PARTIAL');
       expect(run.failureReason).toMatch(/national-portal failed after \d+ changes \(UPSTREAM_INVALID_RESPONSE/);
-      const json = await requests.report(run.id, 'json');
+      const json = await exportText(run.id, 'json');
       expect(JSON.parse(json?.body ?? '{}')).toMatchObject({ run: { status: 'PARTIAL' } });
     } finally {
       sims.portal.server.resetFaults();
