@@ -193,6 +193,15 @@ class RssSampler {
   }
 }
 
+/** The statements that took longest since the last reset, by total execution time (nested ones included). */
+async function statementTimes(sql: postgres.Sql, limit = 15): Promise<Array<{ ms: number; calls: number; query: string }>> {
+  const rows = await sql<{ ms: number; calls: number; query: string }[]>`
+    select round(total_exec_time)::int as ms, calls::int, query from pg_stat_statements
+    where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat%'
+    order by total_exec_time desc limit ${limit}`;
+  return rows.map((r) => ({ ...r, query: r.query.replace(/\s+/g, ' ').trim().slice(0, 140) }));
+}
+
 /**
  * Where PostgreSQL spends a run: every 500 ms, the statements active in the database (other than
  * this one's), each credited with the interval it was seen running. Coarse, but it needs no
@@ -641,6 +650,8 @@ interface RunResult {
   simulatorRequests: Record<string, unknown>;
   /** How late the simulators' event loop ran (p50, p99, max ms): added to every answer the worker waits for. */
   simulatorsEventLoopDelayMs: Record<string, number>;
+  /** Total execution ms, calls and text of the statements that took longest in the run (pg_stat_statements). */
+  statementTimes: Array<{ ms: number; calls: number; query: string }>;
   /** Seconds PostgreSQL statements were seen active during the run (sampled every 500 ms). */
   statements: Array<[string, number]>;
   /** Seconds in each status/phase of the run (sampled every 500 ms) and the worker's peak RSS in it. */
@@ -690,13 +701,22 @@ async function main(): Promise<void> {
       process.env,
     );
     cleanup.push(() => stopChild(simulators.child, 15_000));
-    const pg = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), preferredPort: 0, database: 'lienthong_bench', logger, ephemeral: false });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(root, 'pg'),
+      preferredPort: 0,
+      database: 'lienthong_bench',
+      logger,
+      ephemeral: false,
+      // Exact time per statement for each run (pg_stat_statements), beside the sampled view.
+      settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'],
+    });
     cleanup.push(() => pg.stop());
     const pgPid = Number(readFileSync(join(root, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     await migrateDatabase(pg.url);
     const sql = postgres(pg.url, { max: 2, onnotice: () => undefined });
     cleanup.push(() => sql.end({ timeout: 5 }));
     await seedAdministrativeUnits(sql);
+    await sql`create extension if not exists pg_stat_statements`;
 
     const ready = await simulators.next(30 * 60_000);
     const urls = ready['urls'] as Record<string, string>;
@@ -783,6 +803,10 @@ async function main(): Promise<void> {
         DEMO_PROVINCES: province,
         // No schedule: the bench starts each run itself.
         RECONCILE_PROVINCES: '',
+        // The three simulated systems of a million dossiers share one process and this machine's two
+        // cores with the hub and PostgreSQL: their pauses (a major GC of a 2 GB heap, a starved event
+        // loop) reach seconds, which a real system's own servers would not impose on the hub.
+        UPSTREAM_TIMEOUT_MS: '10000',
       };
       const useCli = cliHasReconcile();
       say(`runs: starting the worker (ROLE=worker); runs started ${useCli ? 'with lienthong reconcile' : 'by enqueuing reconcile-province (no reconcile command in this tree)'}`);
@@ -817,6 +841,7 @@ async function main(): Promise<void> {
         const before = cpuSnapshot(pids);
         statements.take();
         statements.takePhases();
+        await sql`select pg_stat_statements_reset()`;
         say(`runs: ${mode} run`);
         const label = modes.indexOf(mode) === index ? mode : `${mode} #${modes.slice(0, index + 1).filter((m) => m === mode).length}`;
         const raw = useCli ? await reconcileByCli(cliEnv, province, mode, !args['apply-corrections'], runTimeoutMs) : await reconcileByQueue(redis.url, sql, province, runTimeoutMs);
@@ -851,6 +876,7 @@ async function main(): Promise<void> {
             simulatorsEventLoopDelayMs: (a['eventLoopDelayMs'] ?? {}) as Record<string, number>,
           }))),
           statements: statements.take(),
+          statementTimes: await statementTimes(sql),
           phases: statements.takePhases(),
           raw,
         });
@@ -982,6 +1008,8 @@ function statementsText(runs: RunResult[]): string {
         `simulators' event-loop delay (ms): ${JSON.stringify(r.simulatorsEventLoopDelayMs)}; sources: ${JSON.stringify(
           ((r.raw['sources'] ?? []) as Array<Record<string, unknown>>).map((x) => ({ system: x['system'], read: x['read'], error: x['error'] })),
         )}`,
+        `PostgreSQL statements by total execution time in the ${r.run} run (pg_stat_statements: ms, calls):`,
+        ...r.statementTimes.map((t) => `  ${String(t.ms).padStart(9)}  ${String(t.calls).padStart(6)}  ${t.query}`),
         `PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`,
         ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`),
         '',

@@ -13,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   logger: Logger;
   /** Trade durability for speed (tests): no fsync, no synchronous commit. */
   ephemeral?: boolean;
+  /** More server settings, as `name=value` (e.g. `shared_preload_libraries=pg_stat_statements` for a benchmark). */
+  settings?: readonly string[];
 }
 
 export interface RunningPostgres {
@@ -43,6 +45,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c', 'shared_buffers=256MB',
   ];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  for (const setting of options.settings ?? []) flags.push('-c', setting);
 
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
