@@ -126,17 +126,21 @@ export class RunFeedRepository {
   async mergeRange(tx: Tx, runId: string, fromCode: string, toCode: string | null): Promise<MergeCounts> {
     const table = RunFeedRepository.table(runId);
     const params = toCode === null ? [fromCode] : [fromCode, toCode];
-    const range = (alias: string) => `${alias}.dossier_code >= $1${toCode === null ? '' : ` and ${alias}.dossier_code < $2`}`;
+    // Every table is limited to the range, the hub's own too: joined on the key alone, the planner
+    // may hash a whole table for each partition while it grows during a first load.
+    const range = (alias: string, column = 'dossier_code') => `${alias}.${column} >= $1${toCode === null ? '' : ` and ${alias}.${column} < $2`}`;
     const latest = (where: string, key: string) => `
       select distinct on (${key}) * from ${table} f where ${range('f')}${where}
       order by ${key}, f.source_updated_at desc, f.seq desc`;
+    // A partition's records are sorted to pick each dossier's latest; keep that sort in memory.
+    await tx`set local work_mem = '64MB'`;
     const observations = await tx.unsafe(
       `with t as (${latest('', 'f.dossier_code, f.system')})
       insert into observations (dossier_code, system, province_code, native_id, native_status, status, commune_code,
         procedure_code, received_at, due_at, finished_at, returned_at, source_updated_at, source_version)
       select t.dossier_code, t.system, t.province_code, t.native_id, t.native_status, t.status, t.commune_code,
         t.procedure_code, t.received_at, t.due_at, t.finished_at, t.returned_at, t.source_updated_at, t.source_version
-      from t left join observations o on o.dossier_code = t.dossier_code and o.system = t.system
+      from t left join observations o on o.dossier_code = t.dossier_code and o.system = t.system and ${range('o')}
       where o.dossier_code is null or ${newer('o', 't')}
       on conflict (dossier_code, system) do update set
         province_code = excluded.province_code, native_id = excluded.native_id, native_status = excluded.native_status,
@@ -152,7 +156,7 @@ export class RunFeedRepository {
       insert into dossiers (code, province_code, commune_code, procedure_code, applicant_personal_id, received_at, due_at, finished_at, returned_at)
       select t.dossier_code, t.province_code, t.commune_code, t.procedure_code, t.applicant_personal_id,
         t.received_at, t.due_at, t.finished_at, t.returned_at
-      from t left join dossiers d on d.code = t.dossier_code
+      from t left join dossiers d on d.code = t.dossier_code and ${range('d', 'code')}
       where d.code is null or ${authoritativeDiffers('d', 't')}
       on conflict (code) do update set
         province_code = excluded.province_code, commune_code = excluded.commune_code, procedure_code = excluded.procedure_code,
@@ -168,7 +172,7 @@ export class RunFeedRepository {
       insert into dossiers (code, province_code, commune_code, procedure_code, applicant_personal_id, received_at, due_at, finished_at, returned_at)
       select t.dossier_code, t.province_code, t.commune_code, t.procedure_code, t.applicant_personal_id,
         t.received_at, t.due_at, t.finished_at, t.returned_at
-      from t left join dossiers d on d.code = t.dossier_code
+      from t left join dossiers d on d.code = t.dossier_code and ${range('d', 'code')}
       where d.code is null or ${fillable('d', 't')}
       on conflict (code) do update set
         applicant_personal_id = coalesce(dossiers.applicant_personal_id, excluded.applicant_personal_id),
