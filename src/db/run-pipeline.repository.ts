@@ -291,14 +291,22 @@ export class RunPipelineRepository {
   ): Promise<Array<{ system: string; codes: string[]; communeCode: string; procedureCode: string; receivedAt: Date }>> {
     const sql = this.sql;
     const scope = scoped
-      ? sql`and exists (select 1 from run_scope r join dossiers d2 on d2.code = r.dossier_code
-              where r.run_id = ${runId} and d2.applicant_personal_id = d.applicant_personal_id)`
+      ? sql`and d.applicant_personal_id in (select d2.applicant_personal_id from run_scope r join dossiers d2 on d2.code = r.dossier_code
+              where r.run_id = ${runId} and d2.applicant_personal_id is not null)`
       : sql``;
+    // Only applicants with more than one dossier can have a duplicate: found first from the
+    // dossiers alone, so that only their observations are joined and grouped, not the province's.
     return sql`
+      with several as (
+        select d.applicant_personal_id from dossiers d
+        where d.province_code = ${provinceCode} and d.applicant_personal_id is not null ${scope}
+        group by d.applicant_personal_id having count(*) > 1
+      )
       select o.system, array_agg(o.dossier_code order by o.dossier_code) as codes, d.commune_code as "communeCode",
              d.procedure_code as "procedureCode", o.received_at as "receivedAt"
-      from observations o join dossiers d on d.code = o.dossier_code
-      where o.province_code = ${provinceCode} and o.received_at is not null and d.applicant_personal_id is not null ${scope}
+      from several s join dossiers d on d.applicant_personal_id = s.applicant_personal_id
+      join observations o on o.dossier_code = d.code
+      where o.province_code = ${provinceCode} and o.received_at is not null
       group by o.system, d.commune_code, d.procedure_code, d.applicant_personal_id, o.received_at
       having count(*) > 1` as never;
   }
