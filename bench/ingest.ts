@@ -47,6 +47,8 @@ interface Phase {
   cpuMsPer1000Events: Record<string, number>;
   /** The hub's inbox statements during the phase (group commit), from its /metrics. */
   store: { statements: number; deliveriesPerStatement: number; meanMs: number };
+  /** With --pg-statements: PostgreSQL's most time-consuming statements during the phase. */
+  topStatements?: Array<{ calls: number; totalMs: number; meanMs: number; rows: number; query: string }>;
 }
 
 /** user + system CPU seconds of each group of processes, from /proc (Linux); zero elsewhere. */
@@ -104,6 +106,8 @@ const { values: args } = parseArgs({
     role: { type: 'string', default: 'all' },
     /** Write a V8 CPU profile of the hub into this directory. */
     profile: { type: 'string' },
+    /** Record PostgreSQL's statements per phase (pg_stat_statements): where the database's time goes. */
+    'pg-statements': { type: 'boolean', default: false },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -116,7 +120,15 @@ async function main(): Promise<void> {
   await chmod(root, 0o755);
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
-    const pg = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), preferredPort: 0, database: 'lienthong_bench', logger, ephemeral: false });
+    const pgStatements = args['pg-statements'] === true;
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(root, 'pg'),
+      preferredPort: 0,
+      database: 'lienthong_bench',
+      logger,
+      ephemeral: false,
+      ...(pgStatements ? { settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] } : {}),
+    });
     cleanup.push(() => pg.stop());
     const redis = await startLocalRedis({ dataDir: join(root, 'redis'), preferredPort: 0, logger, appendOnly: true });
     cleanup.push(() => redis.stop());
@@ -137,6 +149,7 @@ async function main(): Promise<void> {
     const base = hub.url.replace(/\/graphql$/, '');
     const sql = postgres(pg.url, { max: 2, onnotice: () => undefined });
     cleanup.push(() => sql.end());
+    if (pgStatements) await sql`create extension if not exists pg_stat_statements`;
 
     const dossiers = buildDemoDataset({ seed: 99, dossierCount: 5_000, anchor: new Date('2026-11-20T00:00:00+07:00') }).dossiers;
     let counter = 0;
@@ -187,7 +200,17 @@ async function main(): Promise<void> {
       const cpuBefore = cpuSeconds(groups);
       const ownBefore = process.cpuUsage();
       const storeBefore = await scrape();
+      if (pgStatements) await sql`select pg_stat_statements_reset()`;
       const phase = await run();
+      if (pgStatements) {
+        phase.topStatements = (
+          await sql<{ calls: string; total_ms: number; mean_ms: number; rows: string; query: string }[]>`
+            select calls::text, total_exec_time::float8 as total_ms, mean_exec_time::float8 as mean_ms, rows::text,
+                   regexp_replace(left(query, 160), '\s+', ' ', 'g') as query
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+            order by total_exec_time desc limit 8`
+        ).map((r) => ({ calls: Number(r.calls), totalMs: Math.round(r.total_ms), meanMs: Number(r.mean_ms.toFixed(3)), rows: Number(r.rows), query: r.query }));
+      }
       const own = process.cpuUsage(ownBefore);
       const cpuAfter = cpuSeconds(groups);
       const storeAfter = await scrape();
@@ -283,7 +306,7 @@ async function main(): Promise<void> {
     await mkdir(join(ROOT, 'bench/out'), { recursive: true });
     await writeFile(join(ROOT, `bench/out/ingest-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`), JSON.stringify(report, null, 2));
     process.stdout.write(
-      `\n${table(phases)}\n\n${costs(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`,
+      `\n${table(phases)}\n\n${costs(phases)}\n\n${statements(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`,
     );
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -315,6 +338,13 @@ async function drain(sql: postgres.Sql): Promise<void> {
     if ((row?.n ?? 0) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+function statements(phases: Phase[]): string {
+  return phases
+    .filter((p) => p.topStatements)
+    .map((p) => [`${p.name}: PostgreSQL statements by total time`, ...(p.topStatements ?? []).map((t) => `  ${t.totalMs} ms, ${t.calls} calls, mean ${t.meanMs} ms, ${t.rows} rows: ${t.query}`)].join('\n'))
+    .join('\n\n');
 }
 
 function costs(phases: Phase[]): string {

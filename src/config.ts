@@ -89,8 +89,8 @@ export const configSchema = z.object({
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Inbox statements one API process keeps in flight; deliveries arriving meanwhile share the next one (group commit). */
   INGEST_STORE_STATEMENTS: z.coerce.number().int().min(1).max(16).default(1),
-  /** Pushed events applied at once by one worker process. */
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** Apply jobs one worker process runs at once; each carries a batch of pushed events, applied a few hundred per transaction. */
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
   /** Seconds an event may stay published but unapplied before the sweeper checks its job. */
   INGEST_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Seconds a hole in a sender's sequence numbers may stay before the hub pulls the missing range. */

@@ -35,6 +35,37 @@ export class DossierFlagRepository {
         created_at = now()`;
   }
 
+  /** `raiseIllegalTransition` for many (dossier, system) pairs, one flag each, in key order. */
+  async raiseIllegalTransitions(tx: Tx, flags: readonly RaiseFlag[]): Promise<void> {
+    if (flags.length === 0) return;
+    const sorted = [...flags].sort((a, b) => compareText(`${a.dossierCode}|${a.system}`, `${b.dossierCode}|${b.system}`));
+    await tx`
+      insert into dossier_flags (dossier_code, system, class, province_code, commune_code, procedure_code, from_status, to_status,
+                                 native_status, source_timestamp, inbound_event_id, detail)
+      select dossier_code, system, 'ILLEGAL_TRANSITION', province_code, commune_code, procedure_code, from_status, to_status,
+             native_status, source_timestamp, inbound_event_id, detail
+      from unnest(${sorted.map((f) => f.dossierCode)}::text[], ${sorted.map((f) => f.system)}::text[], ${sorted.map((f) => f.provinceCode)}::text[],
+                  ${sorted.map((f) => f.communeCode)}::text[], ${sorted.map((f) => f.procedureCode)}::text[], ${sorted.map((f) => f.from)}::text[],
+                  ${sorted.map((f) => f.to)}::text[], ${sorted.map((f) => f.nativeStatus)}::text[], ${sorted.map((f) => f.at.toISOString())}::timestamptz[],
+                  ${sorted.map((f) => f.inboundEventId)}::uuid[], ${sorted.map((f) => f.reason)}::text[])
+        as t(dossier_code, system, province_code, commune_code, procedure_code, from_status, to_status, native_status, source_timestamp,
+             inbound_event_id, detail)
+      on conflict (dossier_code, system, class) do update set
+        province_code = excluded.province_code, commune_code = excluded.commune_code, procedure_code = excluded.procedure_code,
+        from_status = excluded.from_status, to_status = excluded.to_status, native_status = excluded.native_status,
+        source_timestamp = excluded.source_timestamp, inbound_event_id = excluded.inbound_event_id, detail = excluded.detail,
+        created_at = now()`;
+  }
+
+  /** `clearIllegalTransition` for many (dossier, system) pairs. */
+  async clearIllegalTransitions(tx: Tx, pairs: ReadonlyArray<{ dossierCode: string; system: SystemId }>): Promise<void> {
+    if (pairs.length === 0) return;
+    await tx`
+      delete from dossier_flags f
+      using unnest(${pairs.map((p) => p.dossierCode)}::text[], ${pairs.map((p) => p.system)}::text[]) as t(dossier_code, system)
+      where f.dossier_code = t.dossier_code and f.system = t.system and f.class = 'ILLEGAL_TRANSITION'`;
+  }
+
   /** A later legal change by the same system ends the flag. */
   async clearIllegalTransition(tx: Tx, dossierCode: string, system: SystemId): Promise<void> {
     await tx`delete from dossier_flags where dossier_code = ${dossierCode} and system = ${system} and class = 'ILLEGAL_TRANSITION'`;
@@ -78,4 +109,8 @@ export class DossierFlagRepository {
       reason: r.detail,
     }));
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

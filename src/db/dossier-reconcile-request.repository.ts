@@ -12,6 +12,16 @@ export class DossierReconcileRequestRepository {
       on conflict (dossier_code) do update set province_code = excluded.province_code, requested_at = now()`;
   }
 
+  /** `add` for many dossiers (one request each), in code order. */
+  async addMany(tx: Tx, requests: ReadonlyArray<{ dossierCode: string; provinceCode: string }>): Promise<void> {
+    if (requests.length === 0) return;
+    const sorted = [...requests].sort((a, b) => (a.dossierCode < b.dossierCode ? -1 : a.dossierCode > b.dossierCode ? 1 : 0));
+    await tx`
+      insert into dossier_reconcile_requests (dossier_code, province_code)
+      select * from unnest(${sorted.map((r) => r.dossierCode)}::text[], ${sorted.map((r) => r.provinceCode)}::text[])
+      on conflict (dossier_code) do update set province_code = excluded.province_code, requested_at = now()`;
+  }
+
   /** The oldest pending requests of a province. */
   async pending(provinceCode: string, limit: number): Promise<PendingRequest[]> {
     return this.sql<PendingRequest[]>`

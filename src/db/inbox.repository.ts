@@ -206,6 +206,31 @@ export class InboxRepository {
     return row ?? null;
   }
 
+  /**
+   * Locks the events of one apply batch, in id order; events another transaction holds (a
+   * second job carrying the same event) are skipped: that one applies them.
+   */
+  async lockManyForApply(tx: Tx, ids: readonly string[]): Promise<InboundRow[]> {
+    if (ids.length === 0) return [];
+    return tx.unsafe<InboundRow[]>(`select ${COLUMNS} from inbound_events where id = any($1::uuid[]) order by id for update skip locked`, [ids as string[]]);
+  }
+
+  /** `finish` for a batch: each event's new status and reason, and its outbox row dropped. */
+  async finishMany(tx: Tx, results: ReadonlyArray<{ id: string; status: Exclude<InboundStatus, 'ACCEPTED'>; reason: { code: string; message: string } | null }>): Promise<void> {
+    if (results.length === 0) return;
+    await tx`
+      with done as (
+        update inbound_events e set status = r.status, reason_code = r.reason_code, reason = r.reason,
+          processed_at = now(), apply_count = e.apply_count + 1
+        from unnest(${results.map((r) => r.id)}::uuid[], ${results.map((r) => r.status)}::text[],
+                    ${results.map((r) => r.reason?.code ?? null)}::text[], ${results.map((r) => r.reason?.message ?? null)}::text[])
+          as r(id, status, reason_code, reason)
+        where e.id = r.id
+        returning e.id
+      )
+      delete from outbox where inbound_event_id in (select id from done)`;
+  }
+
   /** Ends an event's apply step and drops its outbox row: the relay and sweeper are done with it. */
   async finish(tx: Tx, id: string, status: Exclude<InboundStatus, 'ACCEPTED'>, reason: { code: string; message: string } | null): Promise<void> {
     await tx`

@@ -56,6 +56,6 @@ export const applyInboundEventsJob = defineJob({
     // Events not applied this time (a transient failure) make the job run again; the applied
     // ones are found processed then and left alone.
     if (batch.failure) throw batch.failure;
-    return { applied: batch.counts.reduce((n, c) => n + c.count, 0), already: batch.already, missing: batch.missing };
+    return { applied: batch.counts.reduce((n, c) => n + c.count, 0), already: batch.already, skipped: batch.skipped };
   },
 });

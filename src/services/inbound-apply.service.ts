@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { DossierObservation } from '../connectors/connector.js';
 import { isSystemId, type SystemId } from '../connectors/system-id.js';
 import type { Tx } from '../db/client.js';
-import type { DossierFlagRepository } from '../db/dossier-flag.repository.js';
+import type { DossierFlagRepository, RaiseFlag } from '../db/dossier-flag.repository.js';
 import type { DossierReconcileRequestRepository } from '../db/dossier-reconcile-request.repository.js';
-import type { EntityStateRepository, EntityStateRow } from '../db/entity-state.repository.js';
+import { entityStateKey, type EntityStateRepository, type EntityStateRow } from '../db/entity-state.repository.js';
 import type { InboxRepository, InboundRow } from '../db/inbox.repository.js';
 import type { ObservationRepository } from '../db/observation.repository.js';
 import { STATUS_CODE, isDossierStatus } from '../domain/dossier-status.js';
@@ -16,46 +16,48 @@ import { compareSourcePosition, versionNumber, type SourcePosition } from '../do
 
 export type ApplyStatus = 'APPLIED' | 'SUPERSEDED' | 'REJECTED';
 
-export type ApplyOutcome =
-  | { kind: 'MISSING' }
-  /** The event had been processed before (a re-run job): nothing was done this time. */
-  | { kind: 'ALREADY'; status: string }
-  | {
-      kind: 'DONE';
-      system: string;
-      status: ApplyStatus;
-      reason: { code: string; message: string } | null;
-      /** Set when a dossier changed: its province has a per-dossier reconciliation pending. */
-      reconcileProvince: string | null;
-    };
-
 /** What one call of `applyMany` did. */
 export interface BatchApplyOutcome {
   /** Events processed by this call, per system and status. */
   counts: Array<{ system: string; status: ApplyStatus; count: number }>;
   /** Events processed before (a re-run job), left alone. */
   already: number;
-  /** Ids with no event. */
-  missing: number;
+  /** Ids with no event, or whose event another job was applying at that moment (it applies it). */
+  skipped: number;
   /** Provinces with a per-dossier reconciliation now pending. */
   reconcileProvinces: string[];
   /** The first error of an event that could not be applied this time; the others were. */
   failure: Error | null;
 }
 
+export interface InboundApplyOptions {
+  /** Most events applied in one transaction. */
+  batchSize?: number;
+}
+
 interface Decision {
   status: ApplyStatus;
   reason: { code: string; message: string } | null;
-  reconcileProvince: string | null;
 }
 
-/**
- * Applies one accepted event, exactly once in effect: the event row is locked and must still be
- * ACCEPTED, the entity is locked for the transaction, the event applies only when it is newer
- * than what the hub holds (else SUPERSEDED), and the state change, the event's new status and
- * the removal of its outbox row commit together. A re-run finds the event processed and does
- * nothing.
- */
+/** Where the hub's copy of one system's dossier stands while a batch is planned. */
+interface Observed {
+  status: string | null;
+  updatedAt: Date;
+  version: string;
+}
+
+/** What one transaction writes for its events, one row per entity (the last change wins). */
+interface Writes {
+  states: Map<string, EntityStateRow>;
+  observations: Map<string, DossierObservation>;
+  raise: Map<string, RaiseFlag>;
+  clear: Map<string, { dossierCode: string; system: SystemId }>;
+  requests: Map<string, string>;
+  documents: Map<string, IndexedDocument>;
+  results: Array<{ id: string; system: string } & Decision>;
+}
+
 /** A pushed document in the index's canonical shape. */
 function documentFromPush(system: SystemId, data: DocumentEventData, updatedAt: Date): IndexedDocument {
   return {
@@ -86,7 +88,18 @@ function documentFromPush(system: SystemId, data: DocumentEventData, updatedAt: 
   };
 }
 
+/**
+ * Applies accepted events exactly once in effect, a batch per transaction: the events are locked
+ * and must still be ACCEPTED, their entities are locked (in one order, so concurrent batches
+ * wait rather than deadlock), and each event, in outbox order, applies only when it is newer
+ * than what the hub holds, counting the changes before it in the batch (else SUPERSEDED). The
+ * state changes, the events' new statuses and the removal of their outbox rows commit together,
+ * in about ten statements per batch instead of about ten per event. A re-run finds the events
+ * processed and does nothing.
+ */
 export class InboundApplyService {
+  private readonly batchSize: number;
+
   constructor(
     private readonly sql: Sql,
     private readonly inbox: InboxRepository,
@@ -95,68 +108,144 @@ export class InboundApplyService {
     private readonly flags: DossierFlagRepository,
     private readonly reconcileRequests: DossierReconcileRequestRepository,
     private readonly logger: Logger,
-  ) {}
-
-  /**
-   * Applies the events of one job, in the order given (the outbox's), each exactly once in
-   * effect. An event that fails does not stop the others; its error is reported at the end.
-   */
-  async applyMany(inboundIds: readonly string[]): Promise<BatchApplyOutcome> {
-    const counts = new Map<string, { system: string; status: ApplyStatus; count: number }>();
-    const provinces = new Set<string>();
-    let already = 0;
-    let missing = 0;
-    let failure: Error | null = null;
-    for (const id of inboundIds) {
-      let outcome: ApplyOutcome;
-      try {
-        outcome = await this.apply(id);
-      } catch (error) {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-        continue;
-      }
-      if (outcome.kind === 'MISSING') missing += 1;
-      else if (outcome.kind === 'ALREADY') already += 1;
-      else {
-        const key = `${outcome.system}|${outcome.status}`;
-        const entry = counts.get(key) ?? { system: outcome.system, status: outcome.status, count: 0 };
-        entry.count += 1;
-        counts.set(key, entry);
-        if (outcome.reconcileProvince) provinces.add(outcome.reconcileProvince);
-      }
-    }
-    return { counts: [...counts.values()], already, missing, reconcileProvinces: [...provinces], failure };
+    options: InboundApplyOptions = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? 250);
   }
 
-  async apply(inboundId: string): Promise<ApplyOutcome> {
-    return this.sql.begin(async (tx): Promise<ApplyOutcome> => {
-      // Safe without waiting for the disk: the transaction commits or is lost whole, and a lost
-      // one leaves the event ACCEPTED with its outbox row, which the sweeper publishes again.
-      await tx`set local synchronous_commit = off`;
-      const event = await this.inbox.lockForApply(tx, inboundId);
-      if (!event) return { kind: 'MISSING' };
-      if (event.status !== 'ACCEPTED') return { kind: 'ALREADY', status: event.status };
-      const current = await this.states.lockAndGet(tx, event.system, event.entityType, event.entityKey);
-      const decision = await this.decide(tx, event, current);
-      if (decision.status === 'APPLIED') {
-        await this.states.put(tx, {
-          system: event.system,
-          entityType: event.entityType,
-          entityKey: event.entityKey,
-          sourceVersion: event.sourceVersion,
-          sourceTimestamp: event.sourceTimestamp,
-          eventType: event.type,
-          inboundEventId: event.id,
-          data: event.payload,
-        });
+  /**
+   * Applies the events of one job, in the order given (the outbox's). A batch that fails is
+   * applied again one event per transaction, so one event PostgreSQL refuses (or a deadlock)
+   * holds back no other; the first error is reported at the end.
+   */
+  async applyMany(inboundIds: readonly string[]): Promise<BatchApplyOutcome> {
+    const outcome: BatchApplyOutcome = { counts: [], already: 0, skipped: 0, reconcileProvinces: [], failure: null };
+    const counts = new Map<string, { system: string; status: ApplyStatus; count: number }>();
+    const provinces = new Set<string>();
+    const run = async (ids: readonly string[]): Promise<void> => {
+      const done = await this.applyBatch(ids);
+      outcome.already += done.already;
+      outcome.skipped += done.skipped;
+      for (const r of done.results) {
+        const key = `${r.system}|${r.status}`;
+        const entry = counts.get(key) ?? { system: r.system, status: r.status, count: 0 };
+        entry.count += 1;
+        counts.set(key, entry);
       }
-      await this.inbox.finish(tx, event.id, decision.status, decision.reason);
-      this.logger.debug({ system: event.system, inboundId: event.id, type: event.type, status: decision.status, reason: decision.reason?.code }, 'pushed event processed');
-      return { kind: 'DONE', system: event.system, ...decision };
+      for (const province of done.provinces) provinces.add(province);
+    };
+    for (let at = 0; at < inboundIds.length; at += this.batchSize) {
+      const chunk = inboundIds.slice(at, at + this.batchSize);
+      try {
+        await run(chunk);
+      } catch (error) {
+        if (chunk.length === 1) {
+          outcome.failure ??= asError(error);
+          continue;
+        }
+        this.logger.debug({ events: chunk.length, err: { message: asError(error).message } }, 'apply batch failed; applying its events one by one');
+        for (const id of chunk) {
+          try {
+            await run([id]);
+          } catch (single) {
+            outcome.failure ??= asError(single);
+          }
+        }
+      }
+    }
+    outcome.counts = [...counts.values()];
+    outcome.reconcileProvinces = [...provinces];
+    return outcome;
+  }
+
+  private async applyBatch(ids: readonly string[]): Promise<{ results: Writes['results']; already: number; skipped: number; provinces: Set<string> }> {
+    return this.sql.begin(async (tx) => {
+      // Safe without waiting for the disk: the transaction commits or is lost whole, and a lost
+      // one leaves its events ACCEPTED with their outbox rows, which the sweeper publishes again.
+      await tx`set local synchronous_commit = off`;
+      const locked = await this.inbox.lockManyForApply(tx, ids);
+      const byId = new Map(locked.map((e) => [e.id, e]));
+      const events = ids.map((id) => byId.get(id)).filter((e): e is InboundRow => e !== undefined && e.status === 'ACCEPTED');
+      const already = locked.length - events.length;
+      const skipped = ids.length - locked.length;
+      if (events.length === 0) return { results: [], already, skipped, provinces: new Set<string>() };
+
+      const current = await this.states.lockAndGetMany(tx, events);
+      const observed = await this.lockObserved(tx, events);
+      const writes = this.plan(events, current, observed);
+
+      await this.states.putMany(tx, [...writes.states.values()]);
+      await this.observations.upsertMany(tx, sortBy([...writes.observations.values()], (o) => `${o.dossierCode}|${o.system}`));
+      await this.flags.clearIllegalTransitions(tx, [...writes.clear.values()]);
+      await this.flags.raiseIllegalTransitions(tx, [...writes.raise.values()]);
+      await this.reconcileRequests.addMany(tx, [...writes.requests].map(([dossierCode, provinceCode]) => ({ dossierCode, provinceCode })));
+      await upsertDocuments(tx, sortBy([...writes.documents.values()], (d) => d.id));
+      await this.inbox.finishMany(tx, writes.results);
+      for (const r of writes.results) {
+        this.logger.debug({ system: r.system, inboundId: r.id, status: r.status, reason: r.reason?.code }, 'pushed event processed');
+      }
+      return { results: writes.results, already, skipped, provinces: new Set(writes.requests.values()) };
     });
   }
 
-  private async decide(tx: Tx, event: InboundRow, current: EntityStateRow | null): Promise<Decision> {
+  /** The hub's copies of the pushed dossiers in their systems, locked: the change feeds write them too. */
+  private async lockObserved(tx: Tx, events: readonly InboundRow[]): Promise<Map<string, Observed>> {
+    const keys = new Map<string, { code: string; system: string }>();
+    for (const e of events) {
+      if (e.entityType !== 'dossier') continue;
+      const code = (e.payload as unknown as DossierEventData).dossierCode;
+      keys.set(`${code}|${e.system}`, { code, system: e.system });
+    }
+    const found = new Map<string, Observed>();
+    if (keys.size === 0) return found;
+    const list = [...keys.values()];
+    const rows = await tx<{ dossier_code: string; system: string; status: string | null; source_updated_at: Date; source_version: string }[]>`
+      select o.dossier_code, o.system, o.status, o.source_updated_at, o.source_version from observations o
+      join unnest(${list.map((k) => k.code)}::text[], ${list.map((k) => k.system)}::text[]) as k(dossier_code, system)
+        on o.dossier_code = k.dossier_code and o.system = k.system
+      order by o.dossier_code, o.system
+      for update of o`;
+    for (const r of rows) found.set(`${r.dossier_code}|${r.system}`, { status: r.status, updatedAt: r.source_updated_at, version: r.source_version });
+    return found;
+  }
+
+  /**
+   * Decides each event in order against what the hub holds, as updated by the batch's earlier
+   * events, and gathers the writes. Pure: no I/O.
+   */
+  private plan(events: readonly InboundRow[], current: Map<string, EntityStateRow>, observed: Map<string, Observed>): Writes {
+    const writes: Writes = {
+      states: new Map(),
+      observations: new Map(),
+      raise: new Map(),
+      clear: new Map(),
+      requests: new Map(),
+      documents: new Map(),
+      results: [],
+    };
+    for (const event of events) {
+      const key = entityStateKey(event);
+      const state = current.get(key) ?? null;
+      const decision = this.decide(event, state, observed, writes);
+      writes.results.push({ id: event.id, system: event.system, ...decision });
+      if (decision.status !== 'APPLIED') continue;
+      const next: EntityStateRow = {
+        system: event.system,
+        entityType: event.entityType,
+        entityKey: event.entityKey,
+        sourceVersion: event.sourceVersion,
+        sourceTimestamp: event.sourceTimestamp,
+        eventType: event.type,
+        inboundEventId: event.id,
+        data: event.payload,
+      };
+      current.set(key, next);
+      writes.states.set(key, next);
+    }
+    return writes;
+  }
+
+  private decide(event: InboundRow, current: EntityStateRow | null, observed: Map<string, Observed>, writes: Writes): Decision {
     const incoming: SourcePosition = { version: event.sourceVersion, timestamp: event.sourceTimestamp };
     if (current) {
       const verdict = compareSourcePosition(incoming, { version: current.sourceVersion, timestamp: current.sourceTimestamp });
@@ -165,32 +254,33 @@ export class InboundApplyService {
     if (!isSystemId(event.system)) return rejected('UNKNOWN_SYSTEM', `no system has id ${event.system}`);
     switch (event.entityType) {
       case 'dossier':
-        return this.applyDossier(tx, event, event.system, current);
-      case 'document':
+        return this.decideDossier(event, event.system, current, observed, writes);
+      case 'document': {
         // Pushed documents join the document index, linked to the dossier they are about.
-        await upsertDocuments(tx, [documentFromPush(event.system, event.payload as unknown as DocumentEventData, event.sourceTimestamp)]);
-        return { status: 'APPLIED', reason: null, reconcileProvince: null };
+        const document = documentFromPush(event.system, event.payload as unknown as DocumentEventData, event.sourceTimestamp);
+        writes.documents.set(document.id, document);
+        return { status: 'APPLIED', reason: null };
+      }
       case 'civil_registration':
-        // The pushed record itself is the hub's copy (entity_states), written by the caller.
-        return { status: 'APPLIED', reason: null, reconcileProvince: null };
+        // The pushed record itself is the hub's copy (entity_states).
+        return { status: 'APPLIED', reason: null };
       default:
         return rejected('UNKNOWN_ENTITY', `the hub does not apply ${event.entityType} events`);
     }
   }
 
-  private async applyDossier(tx: Tx, event: InboundRow, system: SystemId, previous: EntityStateRow | null): Promise<Decision> {
+  private decideDossier(event: InboundRow, system: SystemId, previous: EntityStateRow | null, observed: Map<string, Observed>, writes: Writes): Decision {
     const data = event.payload as unknown as DossierEventData;
-    const [observed] = await tx<{ status: string | null; source_updated_at: Date; source_version: string }[]>`
-      select status, source_updated_at, source_version from observations
-      where dossier_code = ${data.dossierCode} and system = ${system} for update`;
+    const key = `${data.dossierCode}|${system}`;
+    const seen = observed.get(key);
     const incoming: SourcePosition = { version: event.sourceVersion, timestamp: event.sourceTimestamp };
-    if (observed) {
+    if (seen) {
       // The change feed may have brought a newer state of this system than any push.
-      const verdict = compareSourcePosition(incoming, { version: versionNumber(observed.source_version), timestamp: observed.source_updated_at });
+      const verdict = compareSourcePosition(incoming, { version: versionNumber(seen.version), timestamp: seen.updatedAt });
       if (!verdict.newer) return superseded(verdict.code, `${verdict.message} (read from ${system}'s change feed)`);
     }
-    const from = observed?.status ?? statusIn(previous);
-    const previousVersion = observed ? versionNumber(observed.source_version) : (previous?.sourceVersion ?? null);
+    const from = seen?.status ?? statusIn(previous);
+    const previousVersion = seen ? versionNumber(seen.version) : (previous?.sourceVersion ?? null);
     const check = checkPushedTransition({
       from: from !== null && isDossierStatus(from) ? from : null,
       to: data.status,
@@ -213,11 +303,17 @@ export class InboundApplyService {
       updatedAt: event.sourceTimestamp,
       sourceVersion: event.sourceVersion === null ? event.sourceTimestamp.toISOString() : String(event.sourceVersion),
     };
-    await this.observations.upsertMany(tx, [observation]);
+    // The observation upsert keeps a stored state with a later change time: so does the plan.
+    if (!seen || observation.updatedAt.getTime() >= seen.updatedAt.getTime()) {
+      writes.observations.set(key, observation);
+      observed.set(key, { status: observation.status, updatedAt: observation.updatedAt, version: observation.sourceVersion });
+    }
     if (check.ok) {
-      await this.flags.clearIllegalTransition(tx, data.dossierCode, system);
+      writes.raise.delete(key);
+      writes.clear.set(key, { dossierCode: data.dossierCode, system });
     } else {
-      await this.flags.raiseIllegalTransition(tx, {
+      writes.clear.delete(key);
+      writes.raise.set(key, {
         dossierCode: data.dossierCode,
         system,
         provinceCode: data.provinceCode,
@@ -231,11 +327,10 @@ export class InboundApplyService {
         reason: check.error.message,
       });
     }
-    await this.reconcileRequests.add(tx, data.dossierCode, data.provinceCode);
+    writes.requests.set(data.dossierCode, data.provinceCode);
     return {
       status: 'APPLIED',
       reason: check.ok ? null : { code: 'ILLEGAL_TRANSITION', message: `applied as ${system}'s observed state and flagged: ${check.error.message}` },
-      reconcileProvince: data.provinceCode,
     };
   }
 }
@@ -250,9 +345,22 @@ function instant(value: string | null | undefined): Date | null {
 }
 
 function superseded(code: string, message: string): Decision {
-  return { status: 'SUPERSEDED', reason: { code, message }, reconcileProvince: null };
+  return { status: 'SUPERSEDED', reason: { code, message } };
 }
 
 function rejected(code: string, message: string): Decision {
-  return { status: 'REJECTED', reason: { code, message }, reconcileProvince: null };
+  return { status: 'REJECTED', reason: { code, message } };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Rows in key order: every transaction locks shared rows in the same order. */
+function sortBy<T>(items: T[], key: (item: T) => string): T[] {
+  return items.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }

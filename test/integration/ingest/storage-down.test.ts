@@ -79,28 +79,6 @@ describe('pushes while PostgreSQL is down', () => {
     expect(await inbox()).toMatchObject({ events: before.events + 100 });
   });
 
-  it('refuses every delivery that arrives together while PostgreSQL is down, and stores none of them', async () => {
-    const dossiers = hub.dataset.dossiers.slice(100, 120);
-    const before = await inbox();
-    await takeDown();
-    let replies: Array<{ status: number; retryAfter: string | null; code: string | undefined }>;
-    try {
-      // They reach the door while the first one's statement fails: the others share the next.
-      replies = await Promise.all(
-        dossiers.map(async (d) => {
-          const delivery = hub.sender('provincial').sign([statusEvent(d, { version: 9 }), statusEvent(d, { version: 10 })]);
-          const res = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });
-          const body = (await res.json()) as { error?: { code: string } };
-          return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code };
-        }),
-      );
-    } finally {
-      await hub.proxy?.restore();
-    }
-    expect(replies).toEqual(Array.from({ length: 20 }, () => ({ status: 503, retryAfter: '5', code: 'STORAGE_UNAVAILABLE' })));
-    expect((await inbox()).events).toBe(before.events);
-  });
-
   it('is retried by the sender helper after Retry-After, with the same event ids', async () => {
     await takeDown();
     let refused = 0;
@@ -120,5 +98,34 @@ describe('pushes while PostgreSQL is down', () => {
     expect(refused).toBe(1);
     expect(reply.status).toBe(200);
     expect(reply.attempts).toBe(2);
+  });
+
+  it('refuses every delivery that arrives together while PostgreSQL is down, and stores none of them', async () => {
+    const dossiers = hub.dataset.dossiers.slice(100, 120);
+    const before = await inbox();
+    await takeDown();
+    const deliveries = dossiers.map((d) => hub.sender('provincial').sign([statusEvent(d, { version: 9 }), statusEvent(d, { version: 10 })]));
+    const post = (delivery: (typeof deliveries)[number]) =>
+      fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    let replies: Array<{ status: number; retryAfter: string | null; code: string | undefined }>;
+    try {
+      // They reach the door while the first one's statement fails: the others share the next.
+      replies = await Promise.all(
+        deliveries.map(async (delivery) => {
+          const res = await post(delivery);
+          const body = (await res.json()) as { error?: { code: string } };
+          return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code };
+        }),
+      );
+    } finally {
+      await hub.proxy?.restore();
+    }
+    expect(replies).toEqual(Array.from({ length: 20 }, () => ({ status: 503, retryAfter: '5', code: 'STORAGE_UNAVAILABLE' })));
+    expect((await inbox()).events).toBe(before.events);
+
+    // The same deliveries again, PostgreSQL back: every one is taken whole.
+    const again = await Promise.all(deliveries.map(async (delivery) => ((await (await post(delivery)).json()) as { accepted?: number }).accepted));
+    expect(again).toEqual(Array.from({ length: 20 }, () => 2));
+    expect((await inbox()).events).toBe(before.events + 40);
   });
 });
