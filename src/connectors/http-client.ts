@@ -65,7 +65,29 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: string;
+  /** The body as received. */
+  bytes: Buffer;
+  /** The body as UTF-8 text, decoded on first read: a caller that reads `bytes` alone never pays for it. */
+  readonly body: string;
+}
+
+/**
+ * Decoding a change-feed page of a million-dossier province as UTF-8 costs as much as parsing
+ * its JSON (Vietnamese names make the text non-ASCII), so it happens only when asked for.
+ */
+class ReceivedResponse implements HttpResponse {
+  private text: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly bytes: Buffer,
+  ) {}
+
+  get body(): string {
+    this.text ??= this.bytes.toString('utf8');
+    return this.text;
+  }
 }
 
 export type CircuitStateName = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
@@ -224,12 +246,12 @@ export class HttpClient {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      const body = await this.readBody(res.body);
+      const bytes = await this.readBody(res.body);
       const accepted = res.statusCode < 300 || (req.acceptStatus ?? []).includes(res.statusCode);
       if (!accepted) throw this.statusError(res.statusCode, res.headers);
       this.record(performance.now() - started);
       this.lastSuccessAt = new Date();
-      return { status: res.statusCode, headers: res.headers, body };
+      return new ReceivedResponse(res.statusCode, res.headers, bytes);
     } catch (error) {
       this.record(performance.now() - started);
       const failure = this.toConnectorError(error);
@@ -239,7 +261,7 @@ export class HttpClient {
     }
   }
 
-  private async readBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+  private async readBody(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -253,7 +275,7 @@ export class HttpClient {
       }
       chunks.push(buf);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   }
 
   private statusError(status: number, headers: Record<string, string | string[] | undefined>): ConnectorError {

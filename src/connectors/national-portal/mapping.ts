@@ -1,6 +1,7 @@
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { validateDossierCode } from '../../domain/dossier-code.js';
 import { normalizeProcedureCode, procedureByCode } from '../../domain/procedures.js';
+import { civilDayNumber, isCalendarDate } from '../../domain/vietnam-calendar.js';
 import type { DossierCreate, DossierObservation, StatusWrite } from '../connector.js';
 import type { HoSo, PortalDossierSummary, QuaTrinhXuLy, UpdateItem } from './payload.js';
 
@@ -234,6 +235,28 @@ export function progressFromStatusWrite(write: StatusWrite): QuaTrinhXuLy {
 
 /** The portal's view of a dossier in canonical terms (from the change feed or a read-back). */
 export function observationFromRecord(record: PortalDossierSummary): DossierObservation {
+  return observationAt(
+    record,
+    optionalMs(record.NgayTiepNhan),
+    optionalMs(record.NgayHenTra),
+    optionalMs(record.NgayKetThucXuLy),
+    optionalMs(record.NgayTra),
+    requiredMs(record.NgayCapNhat),
+  );
+}
+
+/**
+ * {@link observationFromRecord} of a record whose stamps are read already (epoch milliseconds,
+ * null for an empty one): the change-feed reader reads each stamp once, as it checks it.
+ */
+export function observationAt(
+  record: PortalDossierSummary,
+  receivedMs: number | null,
+  dueMs: number | null,
+  finishedMs: number | null,
+  returnedMs: number | null,
+  updatedMs: number,
+): DossierObservation {
   const applicantPersonalId = record.DinhDanhCHS.find((id) => id.LoaiDinhDanh === '1')?.SoDinhDanh ?? null;
   return {
     system: 'national-portal',
@@ -243,17 +266,19 @@ export function observationFromRecord(record: PortalDossierSummary): DossierObse
     procedureCode: normalizeProcedureCode(record.MaTTHC) ?? record.MaTTHC,
     communeCode: record.MaXa,
     provinceCode: record.MaTinh,
-    applicantPersonalId: applicantPersonalId !== null && /^\d{12}$/.test(applicantPersonalId) ? applicantPersonalId : null,
+    applicantPersonalId: applicantPersonalId !== null && PERSONAL_ID.test(applicantPersonalId) ? applicantPersonalId : null,
     nativeStatus: record.TrangThaiHoSo,
     status: portalStatus(record.TrangThaiHoSo),
-    receivedAt: parseOptional(record.NgayTiepNhan),
-    dueAt: parseOptional(record.NgayHenTra),
-    finishedAt: parseOptional(record.NgayKetThucXuLy),
-    returnedAt: parseOptional(record.NgayTra),
-    updatedAt: parseRequired(record.NgayCapNhat),
+    receivedAt: receivedMs === null ? null : new Date(receivedMs),
+    dueAt: dueMs === null ? null : new Date(dueMs),
+    finishedAt: finishedMs === null ? null : new Date(finishedMs),
+    returnedAt: returnedMs === null ? null : new Date(returnedMs),
+    updatedAt: new Date(updatedMs),
     sourceVersion: String(record.PhienBan),
   };
 }
+
+const PERSONAL_ID = /^\d{12}$/;
 
 /** A progress line as the hub reads it back. */
 export interface PortalProgressLine {
@@ -281,7 +306,6 @@ export function progressLineFromRecord(line: QuaTrinhXuLy): PortalProgressLine {
 
 /** Vietnam keeps UTC+7 all year; the portal writes wall-clock times without an offset. */
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
 /** `yyyyMMddHHmmss` on a Vietnamese wall clock (milliseconds are dropped). */
 export function formatPortalTimestamp(instant: Date): string {
@@ -313,17 +337,38 @@ function twoDigits(value: number): string {
 
 /** The instant of a `yyyyMMddHHmmss` Vietnam-time stamp, or null when it is not a real date and time. */
 export function parsePortalTimestamp(text: string): Date | null {
-  const match = TIMESTAMP.exec(text);
-  if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 31 February over to March: a stamp must read back exactly as written.
-  if (formatPortalTimestamp(new Date(utc - VIETNAM_OFFSET_MS)) !== text) return null;
-  return new Date(utc - VIETNAM_OFFSET_MS);
+  const ms = portalTimestampMs(text);
+  return ms === null ? null : new Date(ms);
+}
+
+/**
+ * {@link parsePortalTimestamp} as epoch milliseconds, digit by digit, with the calendar checked
+ * by arithmetic: the portal's change feed carries seven stamps per record, a million records per
+ * province. Years before 100 are refused, as they always were here (the portal writes four-digit
+ * years of this era).
+ */
+export function portalTimestampMs(text: string): number | null {
+  if (text.length !== 14) return null;
+  for (let index = 0; index < 14; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return null;
+  }
+  const year = twoDigitsAt(text, 0) * 100 + twoDigitsAt(text, 2);
+  const month = twoDigitsAt(text, 4);
+  const day = twoDigitsAt(text, 6);
+  const hour = twoDigitsAt(text, 8);
+  const minute = twoDigitsAt(text, 10);
+  const second = twoDigitsAt(text, 12);
+  if (year < 100 || !isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  return civilDayNumber(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1_000 - VIETNAM_OFFSET_MS;
+}
+
+function twoDigitsAt(text: string, index: number): number {
+  return (text.charCodeAt(index) - 48) * 10 + text.charCodeAt(index + 1) - 48;
 }
 
 export function isPortalTimestamp(text: string): boolean {
-  return parsePortalTimestamp(text) !== null;
+  return portalTimestampMs(text) !== null;
 }
 
 export function isPortalTimestampOrEmpty(text: string): boolean {
@@ -334,12 +379,16 @@ function optionalTimestamp(instant: Date | null): string {
   return instant === null ? '' : formatPortalTimestamp(instant);
 }
 
-function parseOptional(text: string): Date | null {
-  return text === '' ? null : parsePortalTimestamp(text);
+function optionalMs(text: string): number | null {
+  return text === '' ? null : portalTimestampMs(text);
+}
+
+function requiredMs(text: string): number {
+  const ms = portalTimestampMs(text);
+  if (ms === null) throw new RangeError('timestamps are checked by the payload schema');
+  return ms;
 }
 
 function parseRequired(text: string): Date {
-  const instant = parsePortalTimestamp(text);
-  if (instant === null) throw new RangeError('timestamps are checked by the payload schema');
-  return instant;
+  return new Date(requiredMs(text));
 }

@@ -1,7 +1,7 @@
 import { validateDossierCode } from '../../domain/dossier-code.js';
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { procedureByCode } from '../../domain/procedures.js';
-import { isCalendarDate } from '../../domain/vietnam-calendar.js';
+import { civilDayNumber, isCalendarDate } from '../../domain/vietnam-calendar.js';
 import type { DossierCreate, DossierObservation } from '../connector.js';
 import type { DossierReceiveRequest, ProvincialDossierRecord } from './payloads.js';
 
@@ -81,10 +81,11 @@ export function parseVietnamTimestamp(text: string): Date | null {
 }
 
 /**
- * Digit by digit rather than by regular expression and Date parsing: every record of a change
- * feed carries up to seven stamps, and a million-dossier feed reads them all.
+ * {@link parseVietnamTimestamp} as epoch milliseconds. Digit by digit and by arithmetic rather
+ * than by regular expression and Date parsing: every record of a change feed carries up to six
+ * stamps, and a million-dossier feed reads them all.
  */
-function vietnamTimestampMs(text: string): number | null {
+export function vietnamTimestampMs(text: string): number | null {
   if (text.length !== 14) return null;
   for (let index = 0; index < 14; index += 1) {
     const code = text.charCodeAt(index);
@@ -97,7 +98,7 @@ function vietnamTimestampMs(text: string): number | null {
   const minute = digits(text, 10, 2);
   const second = digits(text, 12, 2);
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
-  return Date.UTC(year, month - 1, day, hour, minute, second) - VIETNAM_OFFSET_MS;
+  return civilDayNumber(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1_000 - VIETNAM_OFFSET_MS;
 }
 
 function digits(text: string, start: number, length: number): number {
@@ -118,6 +119,28 @@ export function isVietnamTimestamp(text: string): boolean {
 
 /** The provincial system's view of a dossier in canonical terms. */
 export function toObservation(record: ProvincialDossierRecord): DossierObservation {
+  return observationAt(
+    record,
+    optionalTimestampMs(record.NgayTiepNhan),
+    optionalTimestampMs(record.NgayHenTra),
+    optionalTimestampMs(record.NgayKetThucXuLy),
+    optionalTimestampMs(record.NgayTra),
+    requiredTimestampMs(record.NgayCapNhat),
+  );
+}
+
+/**
+ * {@link toObservation} of a record whose stamps are read already (epoch milliseconds, null for
+ * an empty one): the change-feed reader reads each stamp once, as it checks it.
+ */
+export function observationAt(
+  record: ProvincialDossierRecord,
+  receivedMs: number | null,
+  dueMs: number | null,
+  finishedMs: number | null,
+  returnedMs: number | null,
+  updatedMs: number,
+): DossierObservation {
   return {
     system: 'provincial',
     dossierCode: record.MaHoSo,
@@ -129,11 +152,11 @@ export function toObservation(record: ProvincialDossierRecord): DossierObservati
     applicantPersonalId: record.SoGiayToChuHoSo === '' ? null : record.SoGiayToChuHoSo,
     nativeStatus: String(record.TrangThaiHoSo),
     status: provincialStatus(record.TrangThaiHoSo),
-    receivedAt: optionalTimestamp(record.NgayTiepNhan),
-    dueAt: optionalTimestamp(record.NgayHenTra),
-    finishedAt: optionalTimestamp(record.NgayKetThucXuLy),
-    returnedAt: optionalTimestamp(record.NgayTra),
-    updatedAt: requiredTimestamp(record.NgayCapNhat),
+    receivedAt: receivedMs === null ? null : new Date(receivedMs),
+    dueAt: dueMs === null ? null : new Date(dueMs),
+    finishedAt: finishedMs === null ? null : new Date(finishedMs),
+    returnedAt: returnedMs === null ? null : new Date(returnedMs),
+    updatedAt: new Date(updatedMs),
     sourceVersion: String(record.PhienBan),
   };
 }
@@ -170,13 +193,13 @@ function optionalStamp(instant: Date | null): string {
   return instant === null ? '' : formatVietnamTimestamp(instant);
 }
 
-function optionalTimestamp(text: string): Date | null {
-  return text === '' ? null : requiredTimestamp(text);
+function optionalTimestampMs(text: string): number | null {
+  return text === '' ? null : requiredTimestampMs(text);
 }
 
-function requiredTimestamp(text: string): Date {
-  const instant = parseVietnamTimestamp(text);
+function requiredTimestampMs(text: string): number {
+  const ms = vietnamTimestampMs(text);
   // The payload schema admits only valid stamps, so this is a caller passing an unchecked record.
-  if (!instant) throw new RangeError(`'${text}' is not a yyyyMMddHHmmss timestamp`);
-  return instant;
+  if (ms === null) throw new RangeError(`'${text}' is not a yyyyMMddHHmmss timestamp`);
+  return ms;
 }

@@ -11,8 +11,10 @@ import type {
   SystemHealth,
 } from '../connector.js';
 import { ConnectorError, isConnectorError } from '../connector-error.js';
-import { HttpClient, type CallStats, type HttpRequest, type ResilienceOptions } from '../http-client.js';
+import { HttpClient, type CallStats, type HttpRequest, type HttpResponse, type ResilienceOptions } from '../http-client.js';
+import { parseJsonAsLatin1 } from '../latin1-json.js';
 import { START_POSITION, decodeChangeCursor, encodeChangeCursor, isAfter } from './change-cursor.js';
+import { readListingPage, type ListingPage } from './listing-page.js';
 import { statusWriteRequest, toObservation, transferRequestFromCreate } from './mapping.js';
 import {
   SPECIALIZED_MAX_LOOKUP,
@@ -22,7 +24,6 @@ import {
   caseWriteReplySchema,
   specializedErrorSchema,
   specializedHealthReplySchema,
-  type CaseListReply,
   type SpecializedCase,
 } from './payloads.js';
 
@@ -84,27 +85,27 @@ export class SpecializedConnector implements DossierSource, DossierCorrectionSin
     let restarts = 0;
     while (restarts <= MAX_RESTARTS) {
       const window = readWindow(delivered, pageSize);
-      const reply = await this.listCases(provinceCode, updatedSince, window.page, window.size);
-      const first = reply.data[0];
-      if (window.start > 0 && (!first || isAfter(caseTime(first), first.caseId, position))) {
+      const listed = await this.listCases(provinceCode, updatedSince, window.page, window.size);
+      const first = listed.items[0];
+      if (window.start > 0 && (!first || isAfter(first.updatedAt.getTime(), caseIdOf(first), position))) {
         // Cases moved between reads, so earlier pages are not what they were: start over.
         delivered = 0;
         restarts += 1;
         continue;
       }
-      const fresh = reply.data.filter((record) => isAfter(caseTime(record), record.caseId, position));
+      const fresh = listed.items.filter((item) => isAfter(item.updatedAt.getTime(), caseIdOf(item), position));
       // Fresh cases are a suffix of the page in listing order, so any prefix of them is a safe stop.
       const items = fresh.slice(0, pageSize);
       const last = items.at(-1);
       if (last) {
         return {
-          items: items.map(toObservation),
-          nextCursor: encodeChangeCursor({ updatedAtMs: caseTime(last), caseId: last.caseId }),
-          hasMore: items.length < fresh.length || window.start + reply.data.length < reply.totalItems,
+          items,
+          nextCursor: encodeChangeCursor({ updatedAtMs: last.updatedAt.getTime(), caseId: caseIdOf(last) }),
+          hasMore: items.length < fresh.length || window.start + listed.items.length < listed.totalItems,
         };
       }
-      delivered = window.start + reply.data.length;
-      if (delivered >= reply.totalItems) return { items: [], nextCursor: encodeChangeCursor(position), hasMore: false };
+      delivered = window.start + listed.items.length;
+      if (delivered >= listed.totalItems) return { items: [], nextCursor: encodeChangeCursor(position), hasMore: false };
     }
     // Cases kept moving under the reader; the next read resumes from the same cursor.
     this.logger.warn({ provinceCode, restarts }, 'change listing kept shifting; read again later');
@@ -196,25 +197,30 @@ export class SpecializedConnector implements DossierSource, DossierCorrectionSin
     return new ConnectorError(this.system, 'UPSTREAM_REJECTED', 'the software has no status word for SUBMITTED', { transient: false });
   }
 
-  private listCases(
-    province: string,
-    updatedSince: string | undefined,
-    page: number,
-    pageSize: number,
-  ): Promise<CaseListReply> {
-    return this.call(
-      { method: 'GET', path: '/api/cases', query: { province, updatedSince, page, pageSize }, idempotent: true },
-      caseListReplySchema,
-    );
+  /** A page of the listing, each case as its observation (the case id is `nativeId`, the listing instant `updatedAt`). */
+  private async listCases(province: string, updatedSince: string | undefined, page: number, pageSize: number): Promise<ListingPage> {
+    const response = await this.send({ method: 'GET', path: '/api/cases', query: { province, updatedSince, page, pageSize }, idempotent: true });
+    // A page of a thousand cases is read by hand from the bytes; anything unusual, from the text.
+    const listed = response.status < 300 ? readListingPage(parseJsonAsLatin1(response.bytes)) : null;
+    if (listed) return listed;
+    const reply = this.read(response, caseListReplySchema);
+    return { items: reply.data.map(toObservation), totalItems: reply.totalItems };
   }
 
-  /** A 4xx `{error: {code, message}}` reply is a ConnectorError UPSTREAM_REJECTED with that code. */
   private async call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.output<S>> {
-    const response = await this.http.send({
+    return this.read(await this.send(request), schema);
+  }
+
+  private send(request: HttpRequest): Promise<HttpResponse> {
+    return this.http.send({
       ...request,
       headers: { accept: 'application/json', ...request.headers },
       acceptStatus: BUSINESS_ERROR_STATUSES,
     });
+  }
+
+  /** A 4xx `{error: {code, message}}` reply is a ConnectorError UPSTREAM_REJECTED with that code. */
+  private read<S extends z.ZodType>(response: HttpResponse, schema: S): z.output<S> {
     if (response.status < 300) return this.http.parse(response.body, schema, (text) => JSON.parse(text) as unknown);
     let reason = 'request refused';
     try {
@@ -247,6 +253,7 @@ function readWindow(delivered: number, pageSize: number): { page: number; size: 
   return { page: 1, size: SPECIALIZED_MAX_PAGE_SIZE, start: 0 };
 }
 
-function caseTime(record: SpecializedCase): number {
-  return Date.parse(record.updatedAt);
+/** The case id of a case read from the listing, which every observation of the software carries. */
+function caseIdOf(item: DossierObservation): string {
+  return item.nativeId ?? '';
 }

@@ -1,7 +1,7 @@
 import { validateDossierCode } from '../../domain/dossier-code.js';
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import { procedureByCode } from '../../domain/procedures.js';
-import { isCalendarDate } from '../../domain/vietnam-calendar.js';
+import { civilDayNumber, isCalendarDate } from '../../domain/vietnam-calendar.js';
 import type { DossierCreate, DossierObservation, StatusWrite } from '../connector.js';
 import type { CaseStatusWriteRequest, CaseTransferRequest, SpecializedCase } from './payloads.js';
 
@@ -86,28 +86,125 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-const ISO_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
-
 /**
- * The instant of an ISO 8601 timestamp with an offset (or Z), or null when it is not a real one.
- * Computed from the fields, not with Date.parse, which rolls 30 February over to 2 March.
+ * The instant of an ISO 8601 timestamp with an offset (or Z), or null when it is not a real one:
+ * `yyyy-MM-ddTHH:mm:ss`, optionally `.` and 1–9 digits of a second (milliseconds are kept, the
+ * rest dropped), then `Z` or `±HH:mm` up to ±14:59. Computed from the fields, not with Date.parse,
+ * which rolls 30 February over to 2 March.
  */
 export function parseSpecializedTime(text: string): Date | null {
-  const match = ISO_WITH_OFFSET.exec(text);
-  if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = specializedTimeMs(text);
+  return ms === null ? null : new Date(ms);
+}
+
+/**
+ * {@link parseSpecializedTime} as epoch milliseconds, character by character: a listing of a
+ * million cases carries five timestamps per case. It agrees with Date.parse on every timestamp
+ * it accepts.
+ */
+export function specializedTimeMs(text: string): number | null {
+  const length = text.length;
+  if (
+    length < 20 ||
+    !isDigitRun(text, 0, 4) ||
+    text.charCodeAt(4) !== DASH ||
+    !isDigitRun(text, 5, 2) ||
+    text.charCodeAt(7) !== DASH ||
+    !isDigitRun(text, 8, 2) ||
+    text.charCodeAt(10) !== LETTER_T ||
+    !isDigitRun(text, 11, 2) ||
+    text.charCodeAt(13) !== COLON ||
+    !isDigitRun(text, 14, 2) ||
+    text.charCodeAt(16) !== COLON ||
+    !isDigitRun(text, 17, 2)
+  ) {
+    return null;
+  }
+  let index = 19;
+  let millis = 0;
+  if (text.charCodeAt(index) === DOT) {
+    const first = index + 1;
+    index = first;
+    while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+    const count = index - first;
+    if (count < 1 || count > 9) return null;
+    millis = digitAt(text, first) * 100 + (count > 1 ? digitAt(text, first + 1) * 10 : 0) + (count > 2 ? digitAt(text, first + 2) : 0);
+  }
+  let offsetMs = 0;
+  const zone = text.charCodeAt(index);
+  if (zone === LETTER_Z) {
+    if (index + 1 !== length) return null;
+  } else if (zone === PLUS || zone === DASH) {
+    if (index + 6 !== length || !isDigitRun(text, index + 1, 2) || text.charCodeAt(index + 3) !== COLON || !isDigitRun(text, index + 4, 2)) {
+      return null;
+    }
+    const offsetHours = twoDigitsAt(text, index + 1);
+    const offsetMinutes = twoDigitsAt(text, index + 4);
+    if (offsetHours > 14 || offsetMinutes > 59) return null;
+    offsetMs = (zone === DASH ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  } else {
+    return null;
+  }
+  const year = twoDigitsAt(text, 0) * 100 + twoDigitsAt(text, 2);
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
-  const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const offsetHours = Number(match[9] ?? 0);
-  const offsetMinutes = Number(match[10] ?? 0);
-  if (offsetHours > 14 || offsetMinutes > 59) return null;
-  const offsetMs = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMs);
+  return civilDayNumber(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1_000 + millis - offsetMs;
+}
+
+const DASH = 45;
+const PLUS = 43;
+const DOT = 46;
+const COLON = 58;
+const LETTER_T = 84;
+const LETTER_Z = 90;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isDigitRun(text: string, start: number, count: number): boolean {
+  for (let index = start; index < start + count; index += 1) {
+    if (!isDigit(text.charCodeAt(index))) return false;
+  }
+  return true;
+}
+
+function digitAt(text: string, index: number): number {
+  return text.charCodeAt(index) - 48;
+}
+
+function twoDigitsAt(text: string, index: number): number {
+  return digitAt(text, index) * 10 + digitAt(text, index + 1);
 }
 
 /** The specialized software's view of a case in canonical terms. */
 export function toObservation(record: SpecializedCase): DossierObservation {
+  return observationAt(
+    record,
+    optionalTimeMs(record.receivedAt),
+    optionalTimeMs(record.dueAt),
+    optionalTimeMs(record.decidedAt),
+    optionalTimeMs(record.deliveredAt),
+    requiredTimeMs(record.updatedAt),
+  );
+}
+
+/**
+ * {@link toObservation} of a case whose timestamps are read already (epoch milliseconds, null for
+ * a null one): the listing reader reads each timestamp once, as it checks it.
+ */
+export function observationAt(
+  record: SpecializedCase,
+  receivedMs: number | null,
+  dueMs: number | null,
+  decidedMs: number | null,
+  deliveredMs: number | null,
+  updatedMs: number,
+): DossierObservation {
   return {
     system: 'specialized',
     dossierCode: record.nationalDossierCode,
@@ -118,11 +215,11 @@ export function toObservation(record: SpecializedCase): DossierObservation {
     applicantPersonalId: record.applicant.personalId === '' ? null : record.applicant.personalId,
     nativeStatus: record.status,
     status: specializedStatus(record.status),
-    receivedAt: optionalTime(record.receivedAt),
-    dueAt: optionalTime(record.dueAt),
-    finishedAt: optionalTime(record.decidedAt),
-    returnedAt: optionalTime(record.deliveredAt),
-    updatedAt: requiredTime(record.updatedAt),
+    receivedAt: receivedMs === null ? null : new Date(receivedMs),
+    dueAt: dueMs === null ? null : new Date(dueMs),
+    finishedAt: decidedMs === null ? null : new Date(decidedMs),
+    returnedAt: deliveredMs === null ? null : new Date(deliveredMs),
+    updatedAt: new Date(updatedMs),
     sourceVersion: String(record.revision),
   };
 }
@@ -167,13 +264,13 @@ export function transferRequestFromCreate(create: DossierCreate): CaseTransferRe
   };
 }
 
-function optionalTime(text: string | null): Date | null {
-  return text === null ? null : requiredTime(text);
+function optionalTimeMs(text: string | null): number | null {
+  return text === null ? null : requiredTimeMs(text);
 }
 
-function requiredTime(text: string): Date {
-  const instant = parseSpecializedTime(text);
+function requiredTimeMs(text: string): number {
+  const ms = specializedTimeMs(text);
   // The payload schema admits only valid timestamps, so this is a caller passing an unchecked record.
-  if (!instant) throw new RangeError(`'${text}' is not an ISO 8601 timestamp with an offset`);
-  return instant;
+  if (ms === null) throw new RangeError(`'${text}' is not an ISO 8601 timestamp with an offset`);
+  return ms;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SPECIALIZED_STATUS_BY_WORD, parseSpecializedTime, type SpecializedStatusWord } from './mapping.js';
+import { SPECIALIZED_STATUS_BY_WORD, specializedTimeMs, type SpecializedStatusWord } from './mapping.js';
 
 /**
  * The ministry software's REST contract: camelCase English fields, ISO 8601 timestamps with an
@@ -9,7 +9,7 @@ import { SPECIALIZED_STATUS_BY_WORD, parseSpecializedTime, type SpecializedStatu
 export const SPECIALIZED_MAX_PAGE_SIZE = 1_000;
 export const SPECIALIZED_MAX_LOOKUP = 100;
 
-const time = z.string().refine((text) => parseSpecializedTime(text) !== null, 'expected an ISO 8601 timestamp with an offset');
+const time = z.string().refine((text) => specializedTimeMs(text) !== null, 'expected an ISO 8601 timestamp with an offset');
 
 export const specializedCaseSchema = z.object({
   /** The software's own id, `HT-{yyyy}-{nnnnnnn}`. */

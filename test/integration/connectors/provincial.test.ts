@@ -483,6 +483,17 @@ describe('ProvincialConnector against the one-stop-shop simulator', () => {
     expect(await connector.writeDossierStatus(write)).toEqual({ applied: true, nativeStatus: '10' });
   });
 
+  it('reads a received dossier whose code is not ASCII, or needs escaping in JSON, as it was sent', async () => {
+    const { connector } = await startFresh();
+    const { cursor } = await readWholeFeed(connector, '96', { limit: 1_000 });
+    const creates = [makeCreate({ dossierCode: 'HỒ-SƠ-260227-0001' }), makeCreate({ dossierCode: 'say "0002"\\\t' })];
+    for (const create of creates) await connector.createDossier(create);
+
+    // A page each: the one whose code is ASCII is read by hand, the other through the schema.
+    const changes = await readWholeFeed(connector, '96', { cursor, limit: 1 });
+    expect([...changes.latest.keys()].sort()).toEqual(creates.map((create) => create.dossierCode).sort());
+  });
+
   it('answers a resent receipt as not applied and receives nothing new', async () => {
     const { connector } = await startFresh();
     const create = makeCreate();

@@ -113,6 +113,33 @@ describe('provincial mapping', () => {
     }
   });
 
+  it.each([
+    ['31 February', '20260231120000'],
+    ['30 February', '20260230120000'],
+    ['29 February of a common year', '20250229120000'],
+    ['29 February of a century not divisible by 400', '21000229120000'],
+    ['31 April', '20260431120000'],
+    ['month 00', '20260027120000'],
+    ['month 13', '20261327120000'],
+    ['day 00', '20260200120000'],
+    ['hour 24', '20260227240000'],
+    ['minute 60', '20260227126000'],
+    ['second 60', '20260227125960'],
+    ['a letter among the digits', '2026022712000O'],
+    ['full-width digits', '２０２６０２２７１２００００'],
+    ['fifteen digits', '202602271200000'],
+  ])('refuses a stamp on %s', (_what, text) => {
+    expect(parseVietnamTimestamp(text)).toBeNull();
+    expect(provincialDossierSchema.safeParse(provincialRecord({ NgayCapNhat: text })).success).toBe(false);
+    expect(provincialDossierSchema.safeParse(provincialRecord({ NgayHenTra: text })).success).toBe(false);
+  });
+
+  it('reads leap days that exist, and years before 100 as written', () => {
+    expect(parseVietnamTimestamp('20240229120000')?.toISOString()).toBe('2024-02-29T05:00:00.000Z');
+    expect(parseVietnamTimestamp('20000229235959')?.toISOString()).toBe('2000-02-29T16:59:59.000Z');
+    expect(parseVietnamTimestamp('00500101070000')?.toISOString()).toBe('0050-01-01T00:00:00.000Z');
+  });
+
   it('turns a record into an observation with empty dates as null', () => {
     const observation = provincialObservation(provincialRecord());
     expect(observation).toEqual({
@@ -165,6 +192,44 @@ describe('specialized mapping', () => {
 
   it('maps an unknown word, even one on Object’s prototype, to no canonical status', () => {
     for (const word of ['archived', 'constructor', 'toString', 'APPROVED', '']) expect(specializedStatus(word)).toBeNull();
+  });
+
+  it.each([
+    ['31 February', '2026-02-31T12:00:00.000+07:00'],
+    ['29 February of a common year', '2025-02-29T12:00:00.000+07:00'],
+    ['31 April', '2026-04-31T12:00:00.000+07:00'],
+    ['month 00', '2026-00-27T12:00:00.000+07:00'],
+    ['month 13', '2026-13-27T12:00:00.000+07:00'],
+    ['day 00', '2026-02-00T12:00:00.000+07:00'],
+    ['hour 24', '2026-02-27T24:00:00.000+07:00'],
+    ['minute 60', '2026-02-27T12:60:00.000+07:00'],
+    ['second 60', '2026-02-27T12:00:60.000+07:00'],
+    ['an offset beyond 14 hours', '2026-02-27T12:00:00.000+15:00'],
+    ['an offset of 60 minutes', '2026-02-27T12:00:00.000+07:60'],
+    ['an offset without its colon', '2026-02-27T12:00:00.000+0700'],
+    ['a lower-case z', '2026-02-27T12:00:00.000z'],
+    ['no zone', '2026-02-27T12:00:00.000'],
+    ['a dot without digits', '2026-02-27T12:00:00.Z'],
+    ['ten digits of a second', '2026-02-27T12:00:00.0123456789Z'],
+    ['something after the zone', '2026-02-27T12:00:00Z '],
+  ])('refuses a timestamp on %s', (_what, text) => {
+    expect(parseSpecializedTime(text)).toBeNull();
+    expect(specializedCaseSchema.safeParse(specializedCase({ updatedAt: text })).success).toBe(false);
+    expect(specializedCaseSchema.safeParse(specializedCase({ dueAt: text })).success).toBe(false);
+  });
+
+  it('reads every timestamp it accepts as Date.parse does, years before 100 included', () => {
+    for (const text of [
+      '2024-02-29T23:59:59.999+07:00',
+      '2026-02-27T16:21:16Z',
+      '2026-02-27T16:21:16.5-03:30',
+      '2026-02-27T16:21:16.123456789+14:59',
+      '2026-12-31T23:59:59.9999-14:59',
+      '1969-12-31T23:59:59.999Z',
+      '0050-02-27T16:21:16+07:00',
+    ]) {
+      expect(parseSpecializedTime(text)?.getTime(), text).toBe(Date.parse(text));
+    }
   });
 
   it('writes ISO 8601 with milliseconds and the Vietnam offset, and reads any offset', () => {

@@ -75,6 +75,32 @@ describe('portal timestamps', () => {
   it.each(['20250231120000', '2025070100000', '20250701240000', ''])('refuses %j', (text) => {
     expect(parsePortalTimestamp(text)).toBeNull();
   });
+
+  it.each([
+    ['31 February', '20260231120000'],
+    ['30 February', '20260230120000'],
+    ['29 February of a common year', '20250229120000'],
+    ['29 February of a century not divisible by 400', '21000229120000'],
+    ['31 September', '20250931120000'],
+    ['month 00', '20250015120000'],
+    ['month 13', '20251315120000'],
+    ['day 00', '20250900120000'],
+    ['hour 24', '20250915240000'],
+    ['minute 60', '20250915126000'],
+    ['second 60', '20250915125960'],
+    ['a year before 100', '00990915120000'],
+    ['a letter among the digits', '2025091512000O'],
+  ])('refuses a stamp on %s, in the mapping and in the schema', (_what, text) => {
+    expect(parsePortalTimestamp(text)).toBeNull();
+    expect(() => makeRecord({ NgayCapNhat: text })).toThrow();
+    expect(() => makeRecord({ NgayHenTra: text })).toThrow();
+  });
+
+  it('reads leap days that exist, and the year 100', () => {
+    expect(parsePortalTimestamp('20240229120000')).toEqual(new Date('2024-02-29T05:00:00Z'));
+    expect(parsePortalTimestamp('20000229000000')).toEqual(new Date('2000-02-28T17:00:00Z'));
+    expect(parsePortalTimestamp('01000101070000')).toEqual(new Date('0100-01-01T00:00:00Z'));
+  });
 });
 
 describe('portal status codes', () => {

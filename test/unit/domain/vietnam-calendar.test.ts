@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  civilDayNumber,
   daysInMonth,
   isCalendarDate,
   isLeapYear,
@@ -80,5 +81,30 @@ describe('isCalendarDate', () => {
     expect(isCalendarDate(2023, 13, 1)).toBe(false);
     expect(isCalendarDate(2023, 1, 0)).toBe(false);
     expect(isCalendarDate(2023, 1.5, 1)).toBe(false);
+  });
+});
+
+describe('civilDayNumber', () => {
+  it('counts days from 1970-01-01, negative before it', () => {
+    expect(civilDayNumber(1970, 1, 1)).toBe(0);
+    expect(civilDayNumber(1969, 12, 31)).toBe(-1);
+    expect(civilDayNumber(2000, 3, 1)).toBe(11_017);
+  });
+
+  it('agrees with Date.UTC on every day of four centuries, leap days included', () => {
+    for (let year = 1800; year < 2200; year += 1) {
+      for (let month = 1; month <= 12; month += 1) {
+        for (let day = 1; day <= daysInMonth(year, month); day += 1) {
+          if (civilDayNumber(year, month, day) * 86_400_000 !== Date.UTC(year, month - 1, day)) {
+            throw new Error(`${year}-${month}-${day} disagrees`);
+          }
+        }
+      }
+    }
+  });
+
+  it('reads years 0–99 as written, where Date.UTC takes them for 1900–1999', () => {
+    expect(new Date(civilDayNumber(50, 2, 27) * 86_400_000).toISOString()).toBe('0050-02-27T00:00:00.000Z');
+    expect(new Date(civilDayNumber(0, 1, 1) * 86_400_000).toISOString()).toBe('0000-01-01T00:00:00.000Z');
   });
 });
