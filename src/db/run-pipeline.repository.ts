@@ -294,20 +294,28 @@ export class RunPipelineRepository {
       ? sql`and d.applicant_personal_id in (select d2.applicant_personal_id from run_scope r join dossiers d2 on d2.code = r.dossier_code
               where r.run_id = ${runId} and d2.applicant_personal_id is not null)`
       : sql``;
-    // Only applicants with more than one dossier can have a duplicate: found first from the
-    // dossiers alone, so that only their observations are joined and grouped, not the province's.
-    return sql`
-      with several as (
-        select d.applicant_personal_id from dossiers d
-        where d.province_code = ${provinceCode} and d.applicant_personal_id is not null ${scope}
-        group by d.applicant_personal_id having count(*) > 1
-      )
-      select o.system, array_agg(o.dossier_code order by o.dossier_code) as codes, d.commune_code as "communeCode",
-             d.procedure_code as "procedureCode", o.received_at as "receivedAt"
-      from several s join dossiers d on d.applicant_personal_id = s.applicant_personal_id
-      join observations o on o.dossier_code = d.code
-      where o.province_code = ${provinceCode} and o.received_at is not null
-      group by o.system, d.commune_code, d.procedure_code, d.applicant_personal_id, o.received_at
-      having count(*) > 1` as never;
+    // Only an applicant with more than one dossier of one procedure in one commune can have a
+    // duplicate: those are found from the dossiers alone, so that only their observations are
+    // joined and grouped, not the province's (applicants often have several dossiers).
+    return sql.begin(async (tx) => {
+      // One hash of the province's dossiers, in memory; parallel workers would each build it again.
+      await tx`set local work_mem = '64MB'`;
+      await tx`set local max_parallel_workers_per_gather = 0`;
+      return tx`
+        with several as (
+          select d.applicant_personal_id, d.commune_code, d.procedure_code from dossiers d
+          where d.province_code = ${provinceCode} and d.applicant_personal_id is not null ${scope}
+          group by d.applicant_personal_id, d.commune_code, d.procedure_code having count(*) > 1
+        )
+        select o.system, array_agg(o.dossier_code order by o.dossier_code) as codes, d.commune_code as "communeCode",
+               d.procedure_code as "procedureCode", o.received_at as "receivedAt"
+        from several s
+        join dossiers d on d.applicant_personal_id = s.applicant_personal_id and d.commune_code = s.commune_code
+          and d.procedure_code = s.procedure_code and d.province_code = ${provinceCode}
+        join observations o on o.dossier_code = d.code
+        where o.province_code = ${provinceCode} and o.received_at is not null
+        group by o.system, d.commune_code, d.procedure_code, d.applicant_personal_id, o.received_at
+        having count(*) > 1` as never;
+    });
   }
 }

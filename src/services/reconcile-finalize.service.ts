@@ -283,8 +283,9 @@ export class ReconcileFinalizeService {
       const planned = await tx<{ dossierCode: string; class: string; list: string[] }[]>`
         select m.dossier_code as "dossierCode", m.class,
           array_agg(k.target_system || ':' || k.action || ':' || k.state order by k.target_system, k.action) as list
-        from corrections k join mismatches m on m.id = k.mismatch_id
-        where k.run_id = ${run.id} and m.dossier_code = any(${[...new Set(page.map((f) => f.dossierCode))]}::text[])
+        from unnest(${[...new Set(page.map((f) => f.dossierCode))]}::text[]) as p(code)
+        join mismatches m on m.dossier_code = p.code
+        join corrections k on k.mismatch_id = m.id and k.run_id = ${run.id}
         group by m.dossier_code, m.class`;
       const byKey = new Map(planned.map((p) => [`${p.dossierCode}\u0000${p.class}`, p.list]));
       await renderer.add(
