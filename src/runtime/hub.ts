@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Worker } from 'bullmq';
 import type { Config } from '../config.js';
-import { connectDatabase, migrateDatabase, type DbHandle } from '../db/client.js';
+import { connectDatabase, connectPushPool, migrateDatabase, type DbHandle } from '../db/client.js';
 import { seedAdministrativeUnits } from '../db/seed-administrative-units.js';
 import { AdministrativeUnitRepository } from '../db/administrative-unit.repository.js';
 import { DossierRepository } from '../db/dossier.repository.js';
@@ -81,6 +81,9 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     await migrateDatabase(databaseUrl);
     const db: DbHandle = connectDatabase(databaseUrl, { max: 20 });
     stack.push({ name: 'database pool', stop: () => db.close() });
+    // Closed after the queues (their workers apply pushes with it).
+    const pushSql = connectPushPool(databaseUrl, { max: config.INGEST_STORE_STATEMENTS + config.INGEST_CONCURRENCY + 2 });
+    stack.push({ name: 'push pool', stop: () => pushSql.end({ timeout: 5 }) });
     const seeded = await seedAdministrativeUnits(db.sql);
     logger.debug(seeded, 'administrative units loaded');
 
@@ -139,7 +142,17 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     const reconciliation = rec.reconciler;
     // Pushes: /ingest, push mutations, inbox/outbox relay, apply workers, sequence gaps.
     const ingestConfig = withDemoPushSecret(config, agencies.provincialSimulator);
-    const ingest = createIngestRuntime({ config: ingestConfig, sql: db.sql, engine, reconciliationQueue, reconciliation, sync: dossierSync, sources: { provincial, specialized }, logger });
+    const ingest = createIngestRuntime({
+      config: ingestConfig,
+      sql: db.sql,
+      pushSql,
+      engine,
+      reconciliationQueue,
+      reconciliation,
+      sync: dossierSync,
+      sources: { provincial, specialized },
+      logger,
+    });
     ingest.start();
     stack.push({ name: 'ingest relay', stop: () => ingest.stop() });
 

@@ -38,6 +38,8 @@ import { every } from './periodic.js';
 export interface IngestRuntimeInput {
   config: Config;
   sql: Sql;
+  /** The pool of the push path's set-based statements (door, relay, apply); `sql` when not given. */
+  pushSql?: Sql;
   engine: QueueEngine;
   reconciliationQueue: Queue;
   reconciliation: DossierReconciler;
@@ -67,9 +69,10 @@ export interface IngestRuntime {
 /** The push path, assembled: door, inbox/outbox, relay, apply worker, gaps, queries. */
 export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
   const { config, sql, engine, logger } = input;
+  const pushSql = input.pushSql ?? sql;
   const log = logger.child({ component: 'ingest' });
   const metrics = ingestMetrics();
-  const inbox = new InboxRepository(sql);
+  const inbox = new InboxRepository(pushSql);
   const sequences = new SequenceRepository(sql);
   const reconcileRequests = new DossierReconcileRequestRepository(sql);
   const idempotency = new IdempotencyRepository(sql);
@@ -97,7 +100,7 @@ export function createIngestRuntime(input: IngestRuntimeInput): IngestRuntime {
   );
   const systems = SYSTEM_IDS.filter((id) => (config.INGEST_SECRETS[id]?.length ?? 0) > 0 || (config.INGEST_TOKENS[id]?.length ?? 0) > 0);
   const apply = new InboundApplyService(
-    sql,
+    pushSql,
     inbox,
     new EntityStateRepository(),
     new ObservationRepository(),
