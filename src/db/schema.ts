@@ -75,6 +75,8 @@ export const dossiers = pgTable(
     index('dossiers_commune_idx').on(t.communeCode, t.code),
     index('dossiers_status_idx').on(t.provinceCode, t.status),
     index('dossiers_procedure_idx').on(t.procedureCode),
+    // The duplicate check of a scoped run starts from the applicants of the dossiers it covers.
+    index('dossiers_applicant_idx').on(t.applicantPersonalId).where(sql`applicant_personal_id is not null`),
     index('dossiers_mismatch_idx').on(t.provinceCode).where(sql`has_open_mismatch`),
   ],
 );

@@ -78,11 +78,12 @@ export class ReconcileFinalizeService {
       if (extra.length > 0) await this.pipeline.replaceCandidates(tx, runId, FINALIZE_PARTITION, extra);
       // A duplicate record is not a dossier the other systems should hold: no MISSING_IN_* for it.
       await tx`
-        delete from run_candidates where run_id = ${runId} and class like ${`${MISSING_PREFIX}%`}
-          and dossier_code in (select dossier_code from run_candidates where run_id = ${runId} and class = 'DUPLICATE')`;
+        delete from run_candidates c using run_candidates d
+        where c.run_id = ${runId} and d.run_id = ${runId} and d.class = 'DUPLICATE' and c.dossier_code = d.dossier_code
+          and c.class like ${`${MISSING_PREFIX}%`}`;
       const classes = run.kind === 'DOSSIERS' ? this.classifier.dossierClasses : ['DATA_QUALITY'];
       await this.mergeMismatches(tx, run, classes, scoped);
-      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run);
+      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped);
       await this.planCorrections(tx, run);
       const totals = await this.totals(tx, runId);
       const failed = run.sources.filter((s) => s.error !== null);
@@ -164,13 +165,28 @@ export class ReconcileFinalizeService {
     }
   }
 
-  private async updateDossiers(tx: Tx, run: RunRow): Promise<void> {
+  private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean): Promise<void> {
     // Dossiers on which the systems agree took their common status in their partition; the others take the rules' one.
     await tx`
       update dossiers d set status = c.expected_status, updated_at = now()
       from run_candidates c
       where c.run_id = ${run.id} and c.dossier_code = d.code and c.expected_status is not null and c.settled_by is not null
         and (c.class = any(${STATUS_CLASSES}) or c.class like ${`${MISSING_PREFIX}%`}) and d.status is distinct from c.expected_status`;
+    if (scoped) {
+      // Only this run changed live mismatches here: of the dossiers in its scope, and of those its
+      // findings name (a duplicate's other code may lie outside the scope).
+      await tx`
+        with touched as (
+          select r.dossier_code from run_scope r where r.run_id = ${run.id}
+          union select c.dossier_code from run_candidates c where c.run_id = ${run.id}
+        ), flags as (
+          select t.dossier_code, exists (select 1 from mismatches m where m.dossier_code = t.dossier_code and m.state <> 'RESOLVED') as open
+          from touched t
+        )
+        update dossiers d set has_open_mismatch = f.open
+        from flags f where d.code = f.dossier_code and d.has_open_mismatch is distinct from f.open`;
+      return;
+    }
     await tx`
       update dossiers d set has_open_mismatch = true
       where d.code in (select m.dossier_code from mismatches m where m.province_code = ${run.provinceCode} and m.state <> 'RESOLVED')

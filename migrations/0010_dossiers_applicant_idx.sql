@@ -1,0 +1,1 @@
+CREATE INDEX "dossiers_applicant_idx" ON "dossiers" USING btree ("applicant_personal_id") WHERE applicant_personal_id is not null;
