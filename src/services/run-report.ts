@@ -200,8 +200,9 @@ export class ReportRenderer {
 /** Renders a whole report in memory (small runs and tests); the same bytes as {@link ReportRenderer}. */
 export async function renderRunReport(input: ReportInput): Promise<IssuedReport[]> {
   const bodies: Record<'json' | 'csv', string[]> = { json: [], csv: [] };
-  const renderer = new ReportRenderer(input, async (part) => {
+  const renderer = new ReportRenderer(input, (part) => {
     bodies[part.format].push(part.body);
+    return Promise.resolve();
   });
   await renderer.add([...input.findings].sort(compareFindings));
   const digests = await renderer.finish();
@@ -237,10 +238,6 @@ function csvLine(f: ReportFinding): string {
 
 export function sha256Hex(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('hex');
-}
-
-function issued(format: 'json' | 'csv', body: string): IssuedReport {
-  return { format, body, sha256: sha256Hex(body), bytes: Buffer.byteLength(body) };
 }
 
 function text(value: unknown): string {

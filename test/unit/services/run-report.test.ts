@@ -68,7 +68,7 @@ describe('run reports rendered while findings stream in', () => {
     const findings = [finding(3), finding(1, 'MISSING_IN_PROVINCIAL'), finding(1, 'DUE_DATE_DIVERGED'), finding(2)];
     const [json, csv] = await renderRunReport({ ...head, findings });
     expect(json?.body).toBe(plainJson([...findings].sort(compareFindings)));
-    expect(JSON.parse(json?.body ?? '').findings.map((f: ReportFinding) => `${f.dossierCode} ${f.class}`)).toEqual([
+    expect((JSON.parse(json?.body ?? '') as { findings: ReportFinding[] }).findings.map((f) => `${f.dossierCode} ${f.class}`)).toEqual([
       'G22.96-00000001 DUE_DATE_DIVERGED',
       'G22.96-00000001 MISSING_IN_PROVINCIAL',
       'G22.96-00000002 STATUS_BEHIND',
@@ -85,8 +85,9 @@ describe('run reports rendered while findings stream in', () => {
 
   it('cuts large exports into parts whose concatenation is the export, hashed and counted as a whole', async () => {
     const parts: ReportPart[] = [];
-    const renderer = new ReportRenderer(head, async (part) => {
+    const renderer = new ReportRenderer(head, (part) => {
       parts.push(part);
+      return Promise.resolve();
     });
     const all = Array.from({ length: 6_000 }, (_, i) => finding(i + 1));
     for (let i = 0; i < all.length; i += 500) await renderer.add(all.slice(i, i + 500));
@@ -101,7 +102,7 @@ describe('run reports rendered while findings stream in', () => {
   });
 
   it('refuses findings out of order rather than issue a report that would not render the same twice', async () => {
-    const renderer = new ReportRenderer(head, async () => undefined);
+    const renderer = new ReportRenderer(head, () => Promise.resolve());
     await renderer.add([finding(2)]);
     await expect(renderer.add([finding(1)])).rejects.toThrow(/out of order/);
   });
