@@ -206,7 +206,7 @@ async function main(): Promise<void> {
         phase.topStatements = (
           await sql<{ calls: string; total_ms: number; mean_ms: number; rows: string; query: string }[]>`
             select calls::text, total_exec_time::float8 as total_ms, mean_exec_time::float8 as mean_ms, rows::text,
-                   regexp_replace(left(query, 160), '\s+', ' ', 'g') as query
+                   regexp_replace(left(query, 160), '[[:space:]]+', ' ', 'g') as query
             from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
             order by total_exec_time desc limit 8`
         ).map((r) => ({ calls: Number(r.calls), totalMs: Math.round(r.total_ms), meanMs: Number(r.mean_ms.toFixed(3)), rows: Number(r.rows), query: r.query }));

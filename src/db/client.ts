@@ -47,10 +47,11 @@ export function connectDatabase(url: string, options: { max?: number; applicatio
  * it grows (measured: 8.9 ms of PostgreSQL CPU for a one-event inbox statement at 23,000 stored
  * events, 1.3 ms planned each time). So every execution is planned for its own arrays.
  */
-export function connectPushPool(url: string, options: { max: number; applicationName?: string }): Sql {
+export function connectPushPool(url: string, options: { max: number; applicationName?: string; idleTimeoutSeconds?: number }): Sql {
   return postgres(url, {
     max: options.max,
     onnotice: () => undefined,
+    ...(options.idleTimeoutSeconds === undefined ? {} : { idle_timeout: options.idleTimeoutSeconds }),
     connection: { application_name: `${options.applicationName ?? 'lienthong'}:push`, plan_cache_mode: 'force_custom_plan' },
   });
 }

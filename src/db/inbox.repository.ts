@@ -346,17 +346,18 @@ export class InboxRepository {
   // --- outbox -----------------------------------------------------------------------------
 
   /**
-   * Takes up to `limit` unpublished outbox rows, hands them to `publish`, and marks them
-   * published, under the job id `publish` answers, only when it resolves. Rows locked by another
-   * relay are skipped.
+   * Takes up to `limit` unpublished outbox rows with ids above `after`, hands them to `publish`,
+   * and marks them published, under the job id `publish` answers, only when it resolves. Rows
+   * locked by another relay are skipped.
    */
-  async publishPending(limit: number, publish: (rows: OutboxRow[]) => Promise<string>): Promise<number> {
+  async publishPending(limit: number, publish: (rows: OutboxRow[]) => Promise<string>, after = '0'): Promise<number> {
     return this.sql.begin(async (tx) => {
       // Ordered by the bigint column, not the text alias: batches in id order, read along the
       // partial index (sorting the text visited every entry of the index, dead ones too, per call).
+      // `after` skips the index entries of rows published (or applied) since the last vacuum.
       const rows = await tx<OutboxRow[]>`
         select id::text as id, inbound_event_id as "inboundEventId", publish_count as "publishCount", job_id as "jobId" from outbox
-        where published_at is null order by outbox.id limit ${limit} for update skip locked`;
+        where published_at is null and id > ${after}::bigint order by outbox.id limit ${limit} for update skip locked`;
       if (rows.length === 0) return 0;
       const jobId = await publish(rows);
       await tx`

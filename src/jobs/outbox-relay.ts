@@ -39,6 +39,13 @@ export class OutboxRelay {
   private draining: Promise<void> | null = null;
   private lingering: NodeJS.Timeout | null = null;
   private again = false;
+  /**
+   * The highest outbox id this relay published: nudged drains start above it, since the door's
+   * new rows come after it. The periodic poll, a flush and the sweeper start from the beginning
+   * (a row committed late with a lower id, a row handed back by the sweeper).
+   */
+  private cursor = 0n;
+  private fromStart = true;
   private stopped = false;
   private failing = false;
   private tasks: PeriodicTask[] = [];
@@ -59,7 +66,15 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.tasks = [
-      every('outbox relay', this.options.pollMs ?? 1_000, () => Promise.resolve(this.nudge()), this.logger),
+      every(
+        'outbox relay',
+        this.options.pollMs ?? 1_000,
+        () => {
+          this.fromStart = true;
+          return Promise.resolve(this.nudge());
+        },
+        this.logger,
+      ),
       every('outbox sweeper', this.options.sweepEveryMs ?? 5_000, () => this.sweep(), this.logger),
     ];
     this.nudge();
@@ -87,6 +102,7 @@ export class OutboxRelay {
   async flush(): Promise<void> {
     if (this.lingering) clearTimeout(this.lingering);
     this.lingering = null;
+    this.fromStart = true;
     this.drainNow();
     while (this.draining) await this.draining;
   }
@@ -106,16 +122,20 @@ export class OutboxRelay {
     try {
       do {
         this.again = false;
+        let after = this.fromStart ? '0' : this.cursor.toString();
+        this.fromStart = false;
         let moved: number;
         do {
-          moved = await this.inbox.publishPending(this.batchSize, (rows) => this.publish(rows));
+          moved = await this.inbox.publishPending(this.batchSize, (rows) => this.publish(rows), after);
+          after = this.cursor.toString();
           if (moved > 0) this.metrics.published.inc({ how: 'relay' }, moved);
         } while (moved === this.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
       if (this.failing) this.logger.info('outbox relay: the queue takes jobs again');
       this.failing = false;
     } catch (error) {
-      // Rows stay unpublished; the next poll tries again.
+      // Rows stay unpublished; the next poll tries again, from the start.
+      this.fromStart = true;
       if (!this.failing) this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay: the queue is unavailable; events wait in PostgreSQL');
       this.failing = true;
     }
@@ -124,6 +144,7 @@ export class OutboxRelay {
   /** Publishes one job for the rows; answers its id. */
   private async publish(rows: OutboxRow[]): Promise<string> {
     const jobId = applyJobId(rows);
+    for (const row of rows) if (BigInt(row.id) > this.cursor) this.cursor = BigInt(row.id);
     await withTimeout(
       this.queue.add(applyInboundEventsJob.name, applyInboundEventsJob.payload.parse({ inboundEventIds: rows.map((r) => r.inboundEventId) }), {
         ...applyInboundEventsJob.options,

@@ -32,7 +32,7 @@ import { FlagFindings, PushedDossierReconciler } from '../../src/services/reconc
 import { ReconcileFinalizeService } from '../../src/services/reconcile-finalize.service.js';
 import { ReconcileRunService } from '../../src/services/reconcile-run.service.js';
 import postgres from 'postgres';
-import type { DbHandle } from '../../src/db/client.js';
+import { connectPushPool, type DbHandle } from '../../src/db/client.js';
 import { TokenVerifier } from '../../src/auth/token-verifier.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from './tokens.js';
@@ -86,15 +86,20 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const db = await createTestDatabase();
   let proxy: TcpProxy | null = null;
   let hubDb: DbHandle = db;
+  let hubUrl = db.url;
   if (options.proxyDatabase) {
     const target = new URL(db.url);
     proxy = await startTcpProxy(target.hostname, Number(target.port));
     target.port = String(proxy.port);
+    hubUrl = target.toString();
     // Idle connections close soon, so a test can take PostgreSQL away when none is open: with
     // a live one, postgres.js 3.4.9 may crash the process (porsager/postgres#1154, #1208).
-    const sql = postgres(target.toString(), { max: 6, idle_timeout: 1, onnotice: () => undefined });
+    const sql = postgres(hubUrl, { max: 6, idle_timeout: 1, onnotice: () => undefined });
     hubDb = { sql, db: db.db, close: () => sql.end({ timeout: 1 }) };
   }
+  // The push path's own pool, as the hub has (apply transactions do not take the connections of
+  // the other statements).
+  const pushSql = connectPushPool(hubUrl, { max: 5, idleTimeoutSeconds: 1 });
   const secrets: Record<string, string[]> = {
     provincial: [generateWebhookSecret(), generateWebhookSecret()],
     specialized: [generateWebhookSecret()],
@@ -140,7 +145,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
     correctableSystems: [],
   });
   const reconciliation = new PushedDossierReconciler(hubDb.sql, runs, pipeline, runner, finalize, null);
-  const runtime = createIngestRuntime({ config, sql: hubDb.sql, engine, reconciliationQueue, reconciliation, sync, sources, logger });
+  const runtime = createIngestRuntime({ config, sql: hubDb.sql, pushSql, engine, reconciliationQueue, reconciliation, sync, sources, logger });
   const http = await createHttpServer({
     schema: await buildHubSchema(),
     services: { ingest: runtime.api, audit: new AuditRepository(hubDb.sql) } as unknown as ApiServices,
@@ -194,6 +199,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
       await engine.close();
       await Promise.all([provincial.close(), specialized.close()]);
       await Promise.all([provincialSim.server.close(), specializedSim.server.close()]);
+      await pushSql.end({ timeout: 1 });
       if (hubDb !== db) await hubDb.close();
       await proxy?.close();
       await db.drop();
