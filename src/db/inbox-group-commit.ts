@@ -6,6 +6,12 @@ export interface InboxGroupCommitOptions {
   maxEvents?: number;
   /** Statements in flight at once (1: the next waits for the one before to return). */
   statements?: number;
+  /**
+   * A delivery of at least this many events is written at once in a statement of its own (unless
+   * one of its events is being written): it is a batch already, a shared commit saves it nothing,
+   * and several such statements use more than one core of PostgreSQL. 0: never.
+   */
+  aloneFromEvents?: number;
   /** Told of every statement: how many deliveries and events it carried, how long it took. */
   onStatement?: (statement: { deliveries: number; events: number; seconds: number; ok: boolean }) => void;
 }
@@ -28,7 +34,8 @@ interface Pending {
 /**
  * Group commit at the door: concurrent deliveries share one inbox statement. While one
  * statement is in flight, new deliveries wait; when it returns, all that waited go in the next
- * one (up to `maxEvents`). No timer decides when to write: under light load a delivery is
+ * one (up to `maxEvents`). Large deliveries (`aloneFromEvents`) are batches already: they go at
+ * once, each in its own statement. No timer decides when to write: under light load a delivery is
  * written at once, alone; under heavy load a statement carries many, and each commit's fsync is
  * shared by all of them.
  *
@@ -40,6 +47,7 @@ interface Pending {
 export class InboxGroupCommit {
   private readonly maxEvents: number;
   private readonly statements: number;
+  private readonly aloneFromEvents: number;
   private readonly onStatement: NonNullable<InboxGroupCommitOptions['onStatement']>;
   private queue: Pending[] = [];
   private inFlight = 0;
@@ -52,6 +60,7 @@ export class InboxGroupCommit {
   ) {
     this.maxEvents = options.maxEvents ?? 2_000;
     this.statements = Math.max(1, options.statements ?? 1);
+    this.aloneFromEvents = options.aloneFromEvents ?? 100;
     this.onStatement = options.onStatement ?? (() => undefined);
   }
 
@@ -90,20 +99,34 @@ export class InboxGroupCommit {
     });
   }
 
-  /** Starts statements for the waiting deliveries while fewer than `statements` are in flight. */
+  /**
+   * Starts a statement for each waiting large delivery, then statements for groups of the others
+   * while fewer than `statements` of those are in flight.
+   */
   private pump(): void {
+    if (this.aloneFromEvents > 0) {
+      for (const entry of this.queue.filter((e) => e.delivery.events.length >= this.aloneFromEvents)) {
+        if (entry.keys.some((k) => this.writingKeys.has(k))) continue;
+        this.queue.splice(this.queue.indexOf(entry), 1);
+        this.start([entry], false);
+      }
+    }
     while (this.inFlight < this.statements && this.queue.length > 0) {
       const group = this.nextGroup();
       if (group.length === 0) return;
-      const keys = group.flatMap((e) => e.keys);
-      for (const k of keys) this.writingKeys.add(k);
-      this.inFlight += 1;
-      void this.write(group).finally(() => {
-        this.inFlight -= 1;
-        for (const k of keys) this.writingKeys.delete(k);
-        this.pump();
-      });
+      this.start(group, true);
     }
+  }
+
+  private start(group: Pending[], counted: boolean): void {
+    const keys = group.flatMap((e) => e.keys);
+    for (const k of keys) this.writingKeys.add(k);
+    if (counted) this.inFlight += 1;
+    void this.write(group).finally(() => {
+      if (counted) this.inFlight -= 1;
+      for (const k of keys) this.writingKeys.delete(k);
+      this.pump();
+    });
   }
 
   /**

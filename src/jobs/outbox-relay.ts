@@ -58,7 +58,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.batchSize = Math.min(options.batchSize ?? 500, MAX_EVENTS_PER_APPLY_JOB);
-    this.lingerMs = options.lingerMs ?? 10;
+    this.lingerMs = options.lingerMs ?? 50;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.sweepAfterSeconds = options.sweepAfterSeconds ?? 30;
   }

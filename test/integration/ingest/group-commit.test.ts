@@ -101,6 +101,20 @@ describe('InboxGroupCommit', () => {
     expect(await stored(others.map((d) => (d.events[0] as InboundEvent).id))).toHaveLength(30);
   });
 
+  it('writes deliveries of 100 events or more at once, each in a statement of its own, one event never in two at a time', async () => {
+    const large = Array.from({ length: 3 }, () => makeDelivery(Array.from({ length: 100 }, () => makeEvent())));
+    // The same event as the first large delivery's first: it waits for that statement to end.
+    const repeat = makeDelivery([large[0]?.events[0] as InboundEvent, ...Array.from({ length: 99 }, () => makeEvent())]);
+    const small = Array.from({ length: 5 }, () => makeDelivery([makeEvent()]));
+    const answers = await Promise.all([...large, repeat, ...small].map((d) => writer.accept(d, 10_000)));
+    expect(answers.slice(0, 3).every((a) => a.every((e) => e.status === 'ACCEPTED'))).toBe(true);
+    expect(answers[3]?.map((e) => e.status)).toEqual(['DUPLICATE', ...Array.from({ length: 99 }, () => 'ACCEPTED')]);
+    expect(answers.slice(4).every((a) => a[0]?.status === 'ACCEPTED')).toBe(true);
+    const xids = await Promise.all(large.map(async (d) => new Set((await stored(d.events.slice(1).map((e) => e.id))).map((r) => r.xid))));
+    expect(xids.every((x) => x.size === 1)).toBe(true);
+    expect(new Set(xids.map((x) => [...x][0])).size).toBe(3);
+  });
+
   it('never puts two deliveries of one event in one statement: the later one waits and finds it stored', async () => {
     const [e1, e2, e3, e4, e5] = Array.from({ length: 5 }, () => makeEvent());
     const e5Again = makeEvent({ id: (e5 as InboundEvent).id, status: 'RESOLVED' });
