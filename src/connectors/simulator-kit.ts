@@ -36,10 +36,59 @@ export interface SimResponse {
   headers?: Record<string, string>;
 }
 
-export type SimHandler = (req: SimRequest) => Promise<SimResponse> | SimResponse;
+/** An answer whose body is UTF-8 bytes already, as a {@link JsonBodyWriter} writes a change-feed page. */
+export interface SimBytesResponse {
+  status: number;
+  contentType: string;
+  bytes: Buffer;
+  headers?: Record<string, string>;
+}
+
+export type SimAnswer = SimResponse | SimBytesResponse;
+
+export type SimHandler = (req: SimRequest) => Promise<SimAnswer> | SimAnswer;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export function json(status: number, value: unknown): SimResponse {
-  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+  return { status, contentType: JSON_CONTENT_TYPE, body: JSON.stringify(value) };
+}
+
+/**
+ * A JSON answer written straight into UTF-8 bytes, a piece at a time, for the change-feed pages
+ * of a million-dossier province: a page of a thousand records rendered as objects cost a
+ * JSON.stringify of the page, a pass to count its UTF-8 bytes and another to encode them. The
+ * caller writes JSON text, each string through {@link jsonString}, and keeps the keys in the
+ * order the objects had, so the bytes are what JSON.stringify wrote.
+ */
+export class JsonBodyWriter {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+
+  write(text: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 code unit.
+    const needed = this.length + text.length * 3;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  answer(status: number): SimBytesResponse {
+    return { status, contentType: JSON_CONTENT_TYPE, bytes: this.buffer.subarray(0, this.length) };
+  }
+}
+
+/** `JSON.stringify(text)`, without its cost for the usual string that needs no escape. */
+export function jsonString(text: string): string {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    // What JSON.stringify escapes: quote, backslash, control characters; surrogates go to it too.
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 export function xml(status: number, body: string): SimResponse {
@@ -74,7 +123,7 @@ export class SimulatorServer {
   private readonly random: () => number;
   private readonly adminRoutes = new Map<string, () => unknown>();
   /** Malformed answers come from the system's own renderer when it has one (e.g. truncated XML). */
-  malform: (res: SimResponse, random: () => number) => SimResponse = defaultMalform;
+  malform: (res: SimResponse, random: () => number) => SimAnswer = defaultMalform;
 
   constructor(
     readonly system: SystemId,
@@ -150,14 +199,14 @@ export class SimulatorServer {
       send(res, json(503, { error: 'service unavailable (injected)' }));
       return;
     }
-    let answer: SimResponse;
+    let answer: SimAnswer;
     try {
       answer = await this.handler({ method: req.method ?? 'GET', url, headers: req.headers, body });
     } catch (error) {
       answer = json(500, { error: error instanceof Error ? error.message : 'internal error' });
     }
     if (this.faults.malformedRate > 0 && answer.status < 300 && this.random() < this.faults.malformedRate) {
-      answer = this.malform(answer, this.random);
+      answer = this.malform(asText(answer), this.random);
     }
     send(res, answer);
   }
@@ -200,14 +249,23 @@ function defaultMalform(res: SimResponse, random: () => number): SimResponse {
     : { ...res, body: '<?xml version="1.0"?><Unexpected/>' };
 }
 
-function send(res: ServerResponse, answer: SimResponse): void {
+/** Malformers work on text: an answer written as bytes is handed to them decoded. */
+function asText(answer: SimAnswer): SimResponse {
+  if (!('bytes' in answer)) return answer;
+  const { bytes, ...rest } = answer;
+  return { ...rest, body: bytes.toString('utf8') };
+}
+
+function send(res: ServerResponse, answer: SimAnswer): void {
   if (res.destroyed) return;
+  // Encoded once: measuring a string's UTF-8 length and then writing it encodes it twice.
+  const bytes = 'bytes' in answer ? answer.bytes : Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, {
     'content-type': answer.contentType,
-    'content-length': Buffer.byteLength(answer.body),
+    'content-length': bytes.length,
     ...answer.headers,
   });
-  res.end(answer.body);
+  res.end(bytes);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

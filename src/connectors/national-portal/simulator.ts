@@ -2,7 +2,17 @@ import type { z } from 'zod';
 import type { DossierStatus } from '../../domain/dossier-status.js';
 import type { DemoDataset, DemoDossier } from '../demo/demo-dataset.js';
 import { visibleTimes, type VisibleTimes } from '../demo/visible-times.js';
-import { SimulatorServer, json, readSequenceCursor, writeSequenceCursor, type SimRequest, type SimResponse } from '../simulator-kit.js';
+import {
+  JsonBodyWriter,
+  SimulatorServer,
+  json,
+  jsonString,
+  readSequenceCursor,
+  writeSequenceCursor,
+  type SimAnswer,
+  type SimRequest,
+  type SimResponse,
+} from '../simulator-kit.js';
 import { buildDemoPortal, type DemoPortalEntry } from './demo-portal.js';
 import { PORTAL_CODE_BY_STATUS, PROGRESS_STATE_BY_STATUS, formatPortalTimestamp, formatPortalTimestampMs } from './mapping.js';
 import {
@@ -145,7 +155,7 @@ class Portal {
     return stored.seed?.status ?? null;
   }
 
-  handle(req: SimRequest): SimResponse {
+  handle(req: SimRequest): SimAnswer {
     const path = req.url.pathname;
     if (req.method === 'GET') {
       if (path === PORTAL_PATHS.health) {
@@ -261,7 +271,7 @@ class Portal {
     return ok({ DanhSachHoSo: found });
   }
 
-  private changes(params: URLSearchParams): SimResponse {
+  private changes(params: URLSearchParams): SimAnswer {
     const parsed = parse(changesQuerySchema, Object.fromEntries(params));
     if (!parsed.ok) return parsed.reply;
     const { MaTinh: province, ConTro: token, SoLuong: size = PORTAL_LIMITS.feedDefault } = parsed.data;
@@ -270,7 +280,10 @@ class Portal {
     if (after === null) return fail(PORTAL_ERROR_CODES.INVALID, 'ConTro không hợp lệ cho tỉnh này');
 
     const feed = this.feeds.get(province);
-    const items: PortalDossierSummary[] = [];
+    // Written as it is read, as `ok` would write {error_code, message, DanhSachHoSo, ConTro, ConDuLieu}.
+    const body = new JsonBodyWriter();
+    body.write(`{"error_code":${jsonString(PORTAL_ERROR_CODES.OK)},"message":${jsonString(SUCCESS_MESSAGE)},"DanhSachHoSo":[`);
+    let count = 0;
     let last = after;
     let more = false;
     if (feed) {
@@ -279,17 +292,19 @@ class Portal {
         const sequence = feed.sequences[index] ?? 0;
         // Superseded by a later change of the same record, or moved to another province's feed.
         if (stored.sequence !== sequence) continue;
-        if (items.length === size) {
+        if (count === size) {
           more = true;
           break;
         }
-        items.push(summaryOf(stored));
+        body.write(count === 0 ? summaryJson(stored) : `,${summaryJson(stored)}`);
+        count += 1;
         last = sequence;
       }
       // Superseded entries at the tail need not be read again: move past them.
       if (!more) last = Math.max(last, feed.sequences.at(-1) ?? after);
     }
-    return ok({ DanhSachHoSo: items, ConTro: writeSequenceCursor(`${CURSOR_PREFIX}${province}.`, last), ConDuLieu: more });
+    body.write(`],"ConTro":${jsonString(writeSequenceCursor(`${CURSOR_PREFIX}${province}.`, last))},"ConDuLieu":${more}}`);
+    return body.answer(200);
   }
 
   /** The record as the portal's own, built from its demo entry the first time it changes. */
@@ -329,6 +344,31 @@ function codeOf(stored: StoredDossier): string {
 function summaryOf(stored: StoredDossier): PortalDossierSummary {
   const listed = { NgayCapNhat: stamp(stored.updatedAtMs), PhienBan: stored.version };
   return stored.own ? { ...stored.own.hoSo, ...listed } : Object.assign(seededHoSo(stored.seed as DemoPortalEntry), listed);
+}
+
+/**
+ * {@link summaryOf} as the JSON text JSON.stringify would write of it: a seeded record is written
+ * straight from its demo entry, keys in the order {@link seededHoSo} gives them, so a change-feed
+ * page of a thousand builds no object per record.
+ */
+function summaryJson(stored: StoredDossier): string {
+  if (stored.own) return JSON.stringify(summaryOf(stored));
+  const entry = stored.seed as DemoPortalEntry;
+  const { dossier, status } = entry;
+  const times = seedTimes(entry);
+  const decided = stamp(times.finishedAtMs);
+  const personalId = jsonString(dossier.applicantPersonalId);
+  return (
+    `{"MaHoSo":${jsonString(dossier.code)},"MaTTHC":${jsonString(dossier.procedureCode)},"TenTTHC":${jsonString(dossier.procedureName)}` +
+    `,"KenhThucHien":"${dossier.channel}","LoaiDoiTuong":"1","ChuHoSo":${jsonString(dossier.applicantName)},"SoGiayToChuHoSo":${personalId}` +
+    `,"DinhDanhCHS":[{"LoaiDinhDanh":"1","SoDinhDanh":${personalId}}]` +
+    `,"TrichYeuHoSo":${jsonString(`${dossier.procedureName} - ${dossier.applicantName}`)}` +
+    `,"NgayNopHoSo":"${stamp(dossier.submittedAtMs)}","NgayTiepNhan":"${stamp(times.receivedAtMs)}","NgayHenTra":"${stamp(times.dueAtMs)}"` +
+    `,"NgayTra":"${stamp(times.returnedAtMs)}","NgayKetThucXuLy":"${decided}","NgayTuChoi":"${status === 'REJECTED' ? decided : ''}"` +
+    `,"TrangThaiHoSo":"${PORTAL_CODE_BY_STATUS[status]}","DonViXuLy":${jsonString(dossier.agencyId)},"MaTinh":${jsonString(dossier.provinceCode)}` +
+    `,"MaXa":${jsonString(dossier.provincial?.communeCode ?? dossier.communeCode)},"NoiNopHoSo":"2","GhiChu":""` +
+    `,"NgayCapNhat":"${stamp(stored.updatedAtMs)}","PhienBan":${stored.version}}`
+  );
 }
 
 const PORTAL_STATUS: Readonly<Record<string, DossierStatus>> = Object.fromEntries(
