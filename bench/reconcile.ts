@@ -473,6 +473,24 @@ class LineChild {
 interface Worker {
   child: ChildProcess;
   output: string[];
+  /** The worker's log lines of a run's steps with their durations (planned, partition compared, finished), not yet taken. */
+  steps: string[];
+}
+
+/** A worker log line of a run's step, shortened to what says where its time went. */
+function stepLine(line: string): string | null {
+  if (!line.includes('"msg":"reconciliation ')) return null;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const timings = entry['planMs'] ?? entry['partitionMs'] ?? entry['finalizeMs'];
+    if (!timings) return null;
+    const n = (key: string): string => (typeof entry[key] === 'number' ? String(entry[key]) : '?');
+    const which = entry['partition'] === undefined ? '' : ` ${n('partition')}`;
+    const extra = entry['candidates'] === undefined ? '' : ` (${n('differing')} differing, ${n('candidates')} candidates)`;
+    return `${String(entry['msg'])}${which}${extra}: ${Object.entries(timings as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ')} ms`;
+  } catch {
+    return null;
+  }
 }
 
 async function startWorker(env: Record<string, string>, profileDir: string | undefined, heapMb: number | undefined): Promise<Worker> {
@@ -484,8 +502,14 @@ async function startWorker(env: Record<string, string>, profileDir: string | und
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  const steps: string[] = [];
   const keep = (chunk: Buffer): void => {
-    output.push(...chunk.toString().split('\n').filter(Boolean));
+    const lines = chunk.toString().split('\n').filter(Boolean);
+    for (const line of lines) {
+      const step = stepLine(line);
+      if (step) steps.push(step);
+    }
+    output.push(...lines);
     if (output.length > 200) output.splice(0, output.length - 200);
   };
   child.stdout?.on('data', keep);
@@ -505,7 +529,7 @@ async function startWorker(env: Record<string, string>, profileDir: string | und
       reject(new Error(`worker exited with ${code}:\n${output.join('\n')}`));
     });
   });
-  return { child, output };
+  return { child, output, steps };
 }
 
 /** True when this tree's CLI has the `reconcile` command (listed in `lienthong help`). */
@@ -666,6 +690,8 @@ interface RunResult {
   statementTimes: Array<{ ms: number; calls: number; query: string }>;
   /** Seconds PostgreSQL statements were seen active during the run (sampled every 500 ms). */
   statements: Array<[string, number]>;
+  /** The worker's logged steps of the run, with milliseconds per step. */
+  steps: string[];
   /** Seconds in each status/phase of the run (sampled every 500 ms) and the worker's peak RSS in it. */
   phases: Record<string, { seconds: number; maxRssMb: number }>;
   raw: Record<string, unknown>;
@@ -821,7 +847,8 @@ async function main(): Promise<void> {
         DATABASE_URL: pg.url,
         REDIS_URL: redis.url,
         DATA_DIR: join(root, 'data'),
-        LOG_LEVEL: 'warn',
+        // info: the run steps' timings (see stepLine).
+        LOG_LEVEL: 'info',
         PROVINCIAL_URL: urls['provincial'] ?? '',
         SPECIALIZED_URL: urls['specialized'] ?? '',
         NATIONAL_PORTAL_URL: urls['national-portal'] ?? '',
@@ -907,6 +934,7 @@ async function main(): Promise<void> {
           statements: statements.take(),
           statementTimes: await statementTimes(sql),
           phases: statements.takePhases(),
+          steps: worker.steps.splice(0),
           raw,
         });
         say(`runs: ${mode} ${String(raw['status'])} in ${wallSeconds.toFixed(1)} s`);
@@ -1042,6 +1070,8 @@ function statementsText(runs: RunResult[]): string {
         `simulators' event-loop delay (ms): ${JSON.stringify(r.simulatorsEventLoopDelayMs)}; sources: ${JSON.stringify(
           ((r.raw['sources'] ?? []) as Array<Record<string, unknown>>).map((x) => ({ system: x['system'], read: x['read'], error: x['error'] })),
         )}`,
+        `${r.run} run, steps as the worker logged them:`,
+        ...r.steps.map((line) => `  ${line}`),
         `PostgreSQL statements by total execution time in the ${r.run} run (pg_stat_statements: ms, calls):`,
         ...r.statementTimes.map((t) => `  ${String(t.ms).padStart(9)}  ${String(t.calls).padStart(6)}  ${t.query}`),
         `PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`,

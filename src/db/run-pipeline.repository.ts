@@ -37,6 +37,8 @@ export interface CandidateInput {
   expectedStatus: string | null;
   settledBy: string | null;
   pendingSync: boolean;
+  /** When a pending candidate stops being pending if nothing changes (absent or null when not pending). */
+  pendingUntil?: Date | null;
   observed: Record<string, Record<string, unknown>>;
   detail: string;
   timelinessBefore: string | null;
@@ -120,8 +122,9 @@ export class RunPipelineRepository {
   /**
    * Fixes an incremental run's scope: dossiers of the province whose observations changed since
    * `since` (a correction applied, or fixed by hand, shows up there too), and those an earlier
-   * run of the last day found only pending sync, so that they become mismatches once the
-   * tolerance has passed even if nothing changes again.
+   * run of the last day found only pending sync and whose tolerance has passed since, so that
+   * they become mismatches even if nothing changes again. A pending difference still within its
+   * tolerance that did not change would only be found pending again: a later run takes it.
    */
   async fixIncrementalScope(tx: Tx, runId: string, provinceCode: string, since: Date): Promise<void> {
     await tx`delete from run_scope where run_id = ${runId}`;
@@ -133,6 +136,7 @@ export class RunPipelineRepository {
       select ${runId}::uuid, c.dossier_code from run_candidates c join reconciliation_runs r on r.id = c.run_id
       where r.province_code = ${provinceCode} and r.kind = 'DOSSIERS' and r.id <> ${runId}
         and r.finished_at > now() - interval '1 day' and c.pending_sync
+        and (c.pending_until is null or c.pending_until <= (select started_at from reconciliation_runs where id = ${runId}))
       on conflict do nothing`;
   }
 
@@ -270,6 +274,7 @@ export class RunPipelineRepository {
         expected_status: c.expectedStatus,
         settled_by: c.settledBy,
         pending_sync: c.pendingSync,
+        pending_until: c.pendingUntil ?? null,
         observed: c.observed,
         detail: c.detail,
         timeliness_before: c.timelinessBefore,

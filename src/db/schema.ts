@@ -241,6 +241,8 @@ export const runCandidates = pgTable(
     settledBy: text('settled_by'),
     /** Younger than the run's tolerance: reported, not opened. */
     pendingSync: boolean('pending_sync').notNull().default(false),
+    /** When a pending candidate stops being pending if nothing changes: later incremental runs look at it again from then. */
+    pendingUntil: ts('pending_until'),
     observed: jsonb('observed').$type<Record<string, Record<string, unknown>>>().notNull(),
     detail: text('detail').notNull(),
     /** Decision 766 timeliness before and after the correction (ON_TIME, LATE, IN_PROGRESS). */

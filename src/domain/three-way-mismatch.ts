@@ -65,6 +65,8 @@ export interface ThreeWayFinding {
   readonly settledBy: string | null;
   /** The difference is younger than the sync lag: report it as pending, do not open a mismatch. */
   readonly pendingSync: boolean;
+  /** When a pending difference stops being pending if nothing changes (null when not pending). */
+  readonly pendingUntil: Date | null;
   /** One sentence for reports, naming each side's native and canonical status. */
   readonly detail: string;
 }
@@ -143,7 +145,10 @@ interface Part {
   readonly portal?: ObservedState;
 }
 
-function isPending(context: Context, systems: readonly ReconciledSystem[]): boolean {
+const NOT_PENDING = { pendingSync: false, pendingUntil: null } as const;
+
+/** Whether the difference among `systems` is pending sync, and until when if nothing changes. */
+function pending(context: Context, systems: readonly ReconciledSystem[]): { pendingSync: boolean; pendingUntil: Date | null } {
   // The observations carry only their last change: the difference has existed at least since the
   // latest change of the systems involved.
   let latest = Number.NEGATIVE_INFINITY;
@@ -151,7 +156,8 @@ function isPending(context: Context, systems: readonly ReconciledSystem[]): bool
     const observation = context.observations[system];
     if (observation) latest = Math.max(latest, observation.updatedAt.getTime());
   }
-  return latest !== Number.NEGATIVE_INFINITY && context.now - latest < context.lagMs;
+  const isPending = latest !== Number.NEGATIVE_INFINITY && context.now - latest < context.lagMs;
+  return isPending ? { pendingSync: true, pendingUntil: new Date(latest + context.lagMs) } : NOT_PENDING;
 }
 
 function pairStatusFinding(
@@ -162,7 +168,7 @@ function pairStatusFinding(
 ): Part | null {
   const base = compareStatuses('provincial', provincial, 'specialized', specialized);
   if (base === null) return null;
-  const pendingSync = isPending(context, ['provincial', 'specialized']);
+  const sync = pending(context, ['provincial', 'specialized']);
   const settled = canonical.rule !== null && canonical.source !== null && canonical.overruled !== null;
   if (!settled) {
     return {
@@ -173,7 +179,7 @@ function pairStatusFinding(
         expectedStatus: null,
         expectedDueAt: null,
         settledBy: null,
-        pendingSync,
+        ...sync,
         detail: base.class === 'STATUS_CONFLICT' ? `${base.detail}; no authority rule settles it, so a person must decide` : base.detail,
       },
     };
@@ -190,7 +196,7 @@ function pairStatusFinding(
       expectedStatus: canonical.status,
       expectedDueAt: null,
       settledBy: canonical.rule,
-      pendingSync,
+      ...sync,
       detail,
     },
   };
@@ -230,7 +236,7 @@ function portalStatusFinding(context: Context, canonical: CanonicalStatusResolut
       expectedStatus: mirror ? canonical.status : null,
       expectedDueAt: null,
       settledBy: mirror?.id ?? null,
-      pendingSync: isPending(context, [canonical.source, 'national-portal']),
+      ...pending(context, [canonical.source, 'national-portal']),
       detail: `${describeObservation(canonical.source, source)}, ${describeObservation('national-portal', portal)}; ${why}, and ${outcome}`,
     },
     portal,
@@ -254,6 +260,7 @@ function mergeByClass(pair: Part | null, portal: Part | null): ThreeWayFinding[]
       settledBy: settled ? a.settledBy : null,
       // Pending only while every part of the difference is younger than the lag.
       pendingSync: a.pendingSync && b.pendingSync,
+      pendingUntil: a.pendingUntil && b.pendingUntil ? new Date(Math.min(a.pendingUntil.getTime(), b.pendingUntil.getTime())) : null,
       detail: portal.portal
         ? `${a.detail}; ${describeObservation('national-portal', portal.portal)}, ${a.class === 'STATUS_BEHIND' ? 'behind' : 'in conflict'} as well`
         : `${a.detail}; ${b.detail}`,
@@ -284,7 +291,7 @@ function missingCopyFindings(
         expectedStatus: specialized.status,
         expectedDueAt: null,
         settledBy,
-        pendingSync: isPending(context, ['specialized']),
+        ...pending(context, ['specialized']),
         detail: `${describeObservation('specialized', specialized)}, but provincial has no record of the dossier`,
       });
     } else if (portal) {
@@ -296,7 +303,7 @@ function missingCopyFindings(
         expectedStatus: null,
         expectedDueAt: null,
         settledBy: null,
-        pendingSync: isPending(context, ['national-portal']),
+        ...pending(context, ['national-portal']),
         detail: `${describeObservation('national-portal', portal)}, but provincial, whose dossiers the portal mirrors, has no record of it, so a person must decide`,
       });
     }
@@ -311,7 +318,7 @@ function missingCopyFindings(
       expectedStatus: provincial.status,
       expectedDueAt: null,
       settledBy: rule && provincial.status !== null ? rule.id : null,
-      pendingSync: isPending(context, ['provincial']),
+      ...pending(context, ['provincial']),
       detail: `${describeObservation('provincial', provincial)}, so the dossier should have reached specialized, which has no record of it`,
     });
   }
@@ -326,7 +333,7 @@ function missingCopyFindings(
       expectedStatus: known ? canonical.status : null,
       expectedDueAt: null,
       settledBy: rule && known ? rule.id : null,
-      pendingSync: isPending(context, ['provincial']),
+      ...pending(context, ['provincial']),
       detail: `${describeObservation('provincial', provincial)}, but national-portal, which mirrors every provincial dossier, has no record of it`,
     });
   }
@@ -361,7 +368,7 @@ function dueDateFinding(context: Context, consulted: ReadonlySet<ReconciledSyste
     expectedStatus: null,
     expectedDueAt: rule ? expected : null,
     settledBy: rule?.id ?? null,
-    pendingSync: isPending(context, [authority, ...diverged]),
+    ...pending(context, [authority, ...diverged]),
     detail: `${sides.join(', ')}; ${outcome}`,
   };
 }
@@ -405,7 +412,7 @@ function unitFindings(
       expectedDueAt: null,
       settledBy: null,
       // A code that was never migrated does not fix itself with the next sync.
-      pendingSync: false,
+      ...NOT_PENDING,
       detail: `${reasons.join('; ')}; a person must choose the current commune from the dossier's address`,
     },
     remapped,
@@ -437,7 +444,7 @@ export function duplicateFinding(duplicate: DuplicateRecords): ThreeWayFinding {
     expectedStatus: null,
     expectedDueAt: null,
     settledBy: null,
-    pendingSync: false,
+    ...NOT_PENDING,
     detail: describeDuplicate(duplicate),
   };
 }

@@ -147,6 +147,7 @@ export class ThreeWayClassifier implements DossierClassifier {
       expectedStatus: finding.expectedStatus,
       settledBy: finding.settledBy,
       pendingSync: finding.pendingSync,
+      pendingUntil: finding.pendingUntil,
       observed,
       detail: finding.detail,
       timelinessBefore: impact?.before?.outcome ?? null,

@@ -9,6 +9,7 @@ import { RunFeedRepository } from '../db/run-feed.repository.js';
 import { SyncCursorRepository } from '../db/sync-cursor.repository.js';
 import { ReportRenderer, type ReportFinding, type ReportRules, type RunTotals } from './run-report.js';
 import { RunReportRepository } from '../db/run-report.repository.js';
+import { StepClock } from './step-clock.js';
 
 /** Facts found outside partitions (flags pushed systems raised), merged at finalize. */
 export interface ExtraFindingSource {
@@ -66,15 +67,18 @@ export class ReconcileFinalizeService {
     if (found.phase === 'DONE') return { run: found, corrections: await this.pendingCorrections(runId) };
     const run = found;
     const scoped = run.mode !== 'FULL';
+    const clock = new StepClock();
     // The run's candidates arrived after PostgreSQL last sampled the table: planned from stale
     // statistics, every statement below thought the run had one candidate and chose nested loops
     // that read all of them once per candidate (3.6 s for the delete of 10,000, 14 s of 20,000).
     await this.sql`analyze run_candidates`;
+    clock.lap('analyze');
     const extra: CandidateInput[] = [];
     if (run.kind === 'DOSSIERS') {
       for (const group of await this.pipeline.duplicates(run.provinceCode, run.id, scoped)) extra.push(...this.classifier.duplicate(group));
       if (this.extra) extra.push(...(await this.extra.findings(run, codes)));
     }
+    clock.lap('duplicates');
 
     await this.sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${`reconcile:${run.provinceCode}:${run.kind}`}))`;
@@ -86,10 +90,15 @@ export class ReconcileFinalizeService {
         where c.run_id = ${runId} and c.class like ${`${MISSING_PREFIX}%`}
           and exists (select 1 from run_candidates d where d.run_id = c.run_id and d.dossier_code = c.dossier_code and d.class = 'DUPLICATE')`;
       const classes = run.kind === 'DOSSIERS' ? this.classifier.dossierClasses : ['DATA_QUALITY'];
-      await this.mergeMismatches(tx, run, classes, scoped);
-      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped);
+      clock.lap('prepare');
+      const resolvedCodes = await this.mergeMismatches(tx, run, classes, scoped);
+      clock.lap('mismatches');
+      if (run.kind === 'DOSSIERS') await this.updateDossiers(tx, run, scoped, resolvedCodes);
+      clock.lap('dossiers');
       await this.planCorrections(tx, run);
+      clock.lap('corrections');
       const totals = await this.totals(tx, runId);
+      clock.lap('totals');
       const failed = run.sources.filter((s) => s.error !== null);
       const status: RunStatus = failed.length > 0 ? 'PARTIAL' : 'SUCCEEDED';
       const failureReason =
@@ -101,6 +110,7 @@ export class ReconcileFinalizeService {
           mismatch_count = ${totals.mismatches}, counts_by_class = ${tx.json(totals.byClass)}, totals = ${tx.json(totals as never)}
         where id = ${runId} returning finished_at as "finishedAt"`;
       await this.issueReport(tx, { ...run, status, failureReason, finishedAt: (finished as { finishedAt: Date }).finishedAt }, totals);
+      clock.lap('report');
       if (run.mode === 'FULL' && run.kind === 'DOSSIERS') {
         // The feeds' cursors move only now that every partition merged what was read up to them;
         // the run's staging table goes with the transaction that ends the run.
@@ -110,15 +120,25 @@ export class ReconcileFinalizeService {
         await tx.unsafe(`drop table if exists ${RunFeedRepository.table(run.id)}`);
       }
     });
+    clock.lap('commit');
     const finished = (await this.runs.findRun(runId)) as RunRow;
     this.logger.info(
-      { runId, provinceCode: run.provinceCode, mode: run.mode, status: finished.status, mismatches: finished.mismatchCount, countsByClass: finished.countsByClass },
+      {
+        runId,
+        provinceCode: run.provinceCode,
+        mode: run.mode,
+        status: finished.status,
+        mismatches: finished.mismatchCount,
+        countsByClass: finished.countsByClass,
+        finalizeMs: clock.steps,
+      },
       'reconciliation run finished',
     );
     return { run: finished, corrections: await this.pendingCorrections(runId) };
   }
 
-  private async mergeMismatches(tx: Tx, run: RunRow, classes: readonly string[], scoped: boolean): Promise<void> {
+  /** Opens, updates and resolves the run's mismatches; returns the codes of dossiers whose mismatches it resolved. */
+  private async mergeMismatches(tx: Tx, run: RunRow, classes: readonly string[], scoped: boolean): Promise<string[]> {
     const runId = run.id;
     const merged = await tx<{ id: string; class: string }[]>`
       insert into mismatches (dossier_code, province_code, commune_code, procedure_code, class, owner_unit, lagging_system,
@@ -156,20 +176,21 @@ export class ReconcileFinalizeService {
       from again where m.id = again.id`;
     // What this run's scope no longer shows is resolved; its applied corrections are verified.
     const inScope = scoped ? tx`and exists (select 1 from run_scope r where r.run_id = ${runId} and r.dossier_code = m.dossier_code)` : tx``;
-    const resolved = await tx<{ id: string }[]>`
+    const resolved = await tx<{ id: string; dossierCode: string }[]>`
       update mismatches m set state = 'RESOLVED', resolved_at = now(), resolved_by = 'reconciliation',
         resolution_note = coalesce(m.resolution_note || '; ', '') || 'no longer found by run ' || ${runId}
       where m.province_code = ${run.provinceCode} and m.state <> 'RESOLVED' and m.last_run_id <> ${runId}
         and m.class = any(${classes as string[]}) ${inScope}
-      returning m.id`;
+      returning m.id, m.dossier_code as "dossierCode"`;
     if (resolved.length > 0) {
       await tx`
         update corrections set state = 'VERIFIED', verified_at = now()
         where state = 'APPLIED' and mismatch_id = any(${resolved.map((r) => r.id)}::uuid[])`;
     }
+    return [...new Set(resolved.map((r) => r.dossierCode))];
   }
 
-  private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean): Promise<void> {
+  private async updateDossiers(tx: Tx, run: RunRow, scoped: boolean, resolvedCodes: readonly string[]): Promise<void> {
     // Dossiers on which the systems agree took their common status in their partition; the others take the rules' one.
     await tx`
       update dossiers d set status = c.expected_status, updated_at = now()
@@ -177,18 +198,19 @@ export class ReconcileFinalizeService {
       where c.run_id = ${run.id} and c.dossier_code = d.code and c.expected_status is not null and c.settled_by is not null
         and (c.class = any(${STATUS_CLASSES}) or c.class like ${`${MISSING_PREFIX}%`}) and d.status is distinct from c.expected_status`;
     if (scoped) {
-      // Only this run changed live mismatches here: of the dossiers in its scope, and of those its
-      // findings name (a duplicate's other code may lie outside the scope).
+      // Every other change of a mismatch's state keeps its dossier's flag (see resolveMismatch), so
+      // only this run's changes move flags: its findings (a duplicate's other code may lie outside
+      // the scope) hold an open mismatch now; the dossiers whose mismatches it resolved may hold none.
       await tx`
-        with touched as (
-          select r.dossier_code from run_scope r where r.run_id = ${run.id}
-          union select c.dossier_code from run_candidates c where c.run_id = ${run.id}
-        ), flags as (
-          select t.dossier_code, exists (select 1 from mismatches m where m.dossier_code = t.dossier_code and m.state <> 'RESOLVED') as open
-          from touched t
-        )
-        update dossiers d set has_open_mismatch = f.open
-        from flags f where d.code = f.dossier_code and d.has_open_mismatch is distinct from f.open`;
+        update dossiers d set has_open_mismatch = true
+        from (select distinct c.dossier_code from run_candidates c where c.run_id = ${run.id} and not c.pending_sync) f
+        where d.code = f.dossier_code and not d.has_open_mismatch`;
+      if (resolvedCodes.length > 0) {
+        await tx`
+          update dossiers d set has_open_mismatch = false
+          where d.code = any(${resolvedCodes as string[]}) and d.has_open_mismatch
+            and not exists (select 1 from mismatches m where m.dossier_code = d.code and m.state <> 'RESOLVED')`;
+      }
       return;
     }
     await tx`

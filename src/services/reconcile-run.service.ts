@@ -13,6 +13,7 @@ import {
 } from '../db/run-pipeline.repository.js';
 import type { RunSourceRecord } from '../db/schema.js';
 import type { DossierSyncService } from './dossier-sync.service.js';
+import { StepClock } from './step-clock.js';
 
 /** Turns one partition row into the findings the rules give (pure; see reconcile-classifier.ts). */
 export interface DossierClassifier {
@@ -78,12 +79,14 @@ export class ReconcileRunService {
     const log = this.logger.child({ runId, provinceCode: run.provinceCode, mode: run.mode });
 
     if (run.phase === 'PULLING') {
+      const clock = new StepClock();
       const staged = run.mode === 'FULL';
       if (staged) {
         await this.staging.dropFinished();
         await this.staging.create(runId);
       }
       const sources = await this.pullAll(run, log, staged);
+      clock.lap('pull');
       const neverRead = sources.filter((s) => s.error !== null && s.cursorTo === null);
       if (neverRead.length > 0) {
         // Without one full read of a system, every dossier would look missing there: no diff at all.
@@ -104,8 +107,9 @@ export class ReconcileRunService {
         await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize, codes);
         await tx`update reconciliation_runs set phase = 'COMPARING' where id = ${runId}`;
       });
+      clock.lap('scope');
       run = (await this.runs.findRun(runId)) as RunRow;
-      log.info({ partitions: run.partitionsTotal, dossiers: run.dossiersCompared }, 'reconciliation run planned');
+      log.info({ partitions: run.partitionsTotal, dossiers: run.dossiersCompared, planMs: clock.steps }, 'reconciliation run planned');
     }
     const partitions = (await this.pipeline.partitions(runId)).filter((p) => p.doneAt === null);
     return { run, partitions };
@@ -118,11 +122,14 @@ export class ReconcileRunService {
     const partition = await this.pipeline.partition(runId, index);
     if (!partition) throw new Error(`run ${runId} has no partition ${index}`);
     if (partition.doneAt !== null || run.phase === 'DONE') return { candidates: 0 };
+    const clock = new StepClock();
     if (run.mode === 'FULL' && (await this.staging.exists(runId))) {
       // What the feeds gave for this range becomes the hub's observations first (only what changed is written).
       await this.sql.begin((tx) => this.staging.mergeRange(tx, runId, partition.fromCode, partition.toCode));
+      clock.lap('merge');
     }
     const rows = await this.pipeline.diffPartition(run.provinceCode, runId, run.mode === 'INCREMENTAL', partition);
+    clock.lap('diff');
     const read = await this.sql<{ system: string }[]>`
       select distinct system from sync_cursors where scope = ${`province:${run.provinceCode}`} and system = any(${[...RUN_SYSTEMS]})`;
     const consulted = RUN_SYSTEMS.filter(
@@ -130,7 +137,10 @@ export class ReconcileRunService {
     );
     const context: ClassifyContext = { now: run.startedAt ?? new Date(), toleranceMs: run.toleranceSeconds * 1_000, consulted };
     const candidates = rows.flatMap((row) => this.classifier.classify(row, context));
+    clock.lap('classify');
     await this.pipeline.recordPartition(runId, index, candidates);
+    clock.lap('record');
+    this.logger.info({ runId, partition: index, differing: rows.length, candidates: candidates.length, partitionMs: clock.steps }, 'reconciliation partition compared');
     return { candidates: candidates.length };
   }
 

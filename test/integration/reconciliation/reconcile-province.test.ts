@@ -266,10 +266,13 @@ describe('three-way reconciliation of a province', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.mode).toBe('INCREMENTAL');
     const [scope] = await db.sql<{ n: number }[]>`select count(*)::int as n from run_scope where run_id = ${run.id}`;
-    const pendingBefore = await db.sql<{ code: string }[]>`
-      select distinct c.dossier_code as code from run_candidates c where c.pending_sync and c.run_id <> ${run.id}`;
+    // Earlier runs' pending differences come back once their tolerance has passed, not before.
+    const pendingBefore = await db.sql<{ code: string; due: boolean }[]>`
+      select c.dossier_code as code, bool_or(c.pending_until is null or c.pending_until <= ${run.startedAt}) as due
+      from run_candidates c where c.pending_sync and c.run_id <> ${run.id} group by c.dossier_code`;
     const scoped = await db.sql<{ code: string }[]>`select dossier_code as code from run_scope where run_id = ${run.id}`;
-    expect(new Set(scoped.map((s) => s.code))).toEqual(new Set([...moved.map((m) => m.dossierCode), ...pendingBefore.map((p) => p.code)]));
+    const due = pendingBefore.filter((p) => p.due).map((p) => p.code);
+    expect(new Set(scoped.map((s) => s.code))).toEqual(new Set([...moved.map((m) => m.dossierCode), ...due]));
     expect(scope?.n).toBeLessThan(dataset.dossiers.filter((d) => inProvince(d.code)).length / 4);
     expect(run.sources.find((s) => s.system === 'specialized')?.read).toBe(moved.length);
 
@@ -281,6 +284,20 @@ describe('three-way reconciliation of a province', () => {
     expect((run.totals as { pendingSync: number }).pendingSync).toBeGreaterThanOrEqual(codes.length);
     const opened = await db.sql`select 1 from mismatches where dossier_code = any(${codes}) and class = 'STATUS_BEHIND' and state <> 'RESOLVED'`;
     expect(opened).toEqual([]);
+    const [until] = await db.sql<{ min: Date; max: Date }[]>`
+      select min(pending_until) as min, max(pending_until) as max from run_candidates where run_id = ${run.id} and dossier_code = any(${codes})`;
+    expect(until?.min.getTime()).toBeGreaterThan((run.startedAt as Date).getTime());
+    expect(until?.max.getTime()).toBeLessThanOrEqual((run.startedAt as Date).getTime() + 15 * 60_000);
+
+    // Nothing changes in the systems: within the tolerance the next run leaves them alone (it would
+    // only find them pending again); once the tolerance has passed, a run looks at them again.
+    const next = await runToEnd({ mode: 'INCREMENTAL' });
+    const nextScope = await db.sql<{ code: string }[]>`select dossier_code as code from run_scope where run_id = ${next.id}`;
+    expect(nextScope.filter((s) => codes.includes(s.code))).toEqual([]);
+    await db.sql`update run_candidates set pending_until = now() - interval '1 second' where run_id = ${run.id} and pending_sync`;
+    const later = await runToEnd({ mode: 'INCREMENTAL' });
+    const laterScope = await db.sql<{ code: string }[]>`select dossier_code as code from run_scope where run_id = ${later.id}`;
+    expect(codes.filter((code) => !laterScope.some((s) => s.code === code))).toEqual([]);
 
     // Without a tolerance the same differences are mismatches at once.
     const strict = await runToEnd({ mode: 'INCREMENTAL', since: new Date(Date.now() - 60_000), toleranceSeconds: 0 });

@@ -93,6 +93,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: 'LATER_LEGAL_STATUS',
         pendingSync: false,
+        pendingUntil: null,
         detail:
           "provincial shows '4' = PROCESSING (4), specialized shows 'approved' = RESOLVED (9); RESOLVED legally follows PROCESSING, so provincial is behind; national-portal shows 'portal' = PROCESSING (4), behind as well",
       });
@@ -134,6 +135,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: 'PROCESSING_OVER_RECEIPT',
         pendingSync: false,
+        pendingUntil: null,
         detail:
           "provincial shows '3' = REJECTED (3), specialized shows 'approved' = RESOLVED (9); neither status can legally follow the other; under rule PROCESSING_OVER_RECEIPT the specialized status RESOLVED stands, so provincial is corrected; national-portal shows 'portal' = REJECTED (3), in conflict as well",
       });
@@ -222,6 +224,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: 'PORTAL_MIRRORS_PROVINCE',
         pendingSync: false,
+        pendingUntil: null,
         detail:
           "provincial shows '9' = RESOLVED (9), national-portal shows 'processing' = PROCESSING (4); RESOLVED legally follows PROCESSING, and the portal only mirrors (rule PORTAL_MIRRORS_PROVINCE), so national-portal is corrected to RESOLVED",
       });
@@ -282,6 +285,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: 'PORTAL_HOLDS_EVERY_DOSSIER',
         pendingSync: false,
+        pendingUntil: null,
         detail: "provincial shows '2' = RECEIVED (2), but national-portal, which mirrors every provincial dossier, has no record of it",
       });
     });
@@ -319,6 +323,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: 'PROVINCIAL_RECORDS_EVERY_DOSSIER',
         pendingSync: false,
+        pendingUntil: null,
         detail: "specialized shows 'in_review' = PROCESSING (4), but provincial has no record of the dossier",
       });
     });
@@ -360,6 +365,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: DUE,
         settledBy: 'PROVINCIAL_APPOINTMENT_DATE',
         pendingSync: false,
+        pendingUntil: null,
         detail:
           "provincial shows '4' = PROCESSING (4) due 2026-03-10T10:00:00.000Z, specialized shows 'in_review' = PROCESSING (4) due 2026-03-12T10:00:00.000Z; the appointment slip is authoritative (rule PROVINCIAL_APPOINTMENT_DATE), so specialized is corrected to 2026-03-10T10:00:00.000Z",
       });
@@ -417,6 +423,7 @@ describe('classifyThreeWay', () => {
         expectedDueAt: null,
         settledBy: null,
         pendingSync: false,
+        pendingUntil: null,
         detail: `provincial reports commune ${AMBIGUOUS_LEGACY}, dissolved in 2025 and split among ${CURRENT}, 32005; a person must choose the current commune from the dossier's address`,
       });
       expect(result.remapped).toEqual([]);
@@ -440,6 +447,8 @@ describe('classifyThreeWay', () => {
       const justNow = new Date(NOW.getTime() - 5 * 60_000);
       const finding = only(findingsOf(copy('PROCESSING'), copy('RESOLVED', { updatedAt: justNow })));
       expect(finding).toMatchObject({ class: 'STATUS_BEHIND', pendingSync: true, settledBy: 'LATER_LEGAL_STATUS' });
+      // Unless something changes, it stops being pending once the lag has passed since the latest change.
+      expect(finding.pendingUntil).toEqual(new Date(justNow.getTime() + DEFAULT_SYNC_LAG_MS));
     });
 
     it('opens it once it is older than the lag', () => {
@@ -573,6 +582,7 @@ describe('duplicateFinding', () => {
       expectedDueAt: null,
       settledBy: null,
       pendingSync: false,
+      pendingUntil: null,
       detail:
         'provincial holds dossier 000.00.37.H96-260302-0004 a second time as 000.00.37.H96-260302-0011 (same applicant, procedure, receiving unit and day); a person must cancel the duplicate record',
     });

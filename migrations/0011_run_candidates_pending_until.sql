@@ -1,0 +1,1 @@
+ALTER TABLE "run_candidates" ADD COLUMN "pending_until" timestamp with time zone;
