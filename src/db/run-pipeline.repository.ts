@@ -63,6 +63,9 @@ type RawPartitionRow = {
   returned_at: Date | null;
 } & Record<string, unknown>;
 
+/** Candidates written per statement (one JSON document of about a kilobyte each). */
+const CANDIDATES_PER_STATEMENT = 5_000;
+
 const PARTITION_FLOOR = 1_000;
 
 const SIDE_PREFIXES = [
@@ -261,10 +264,8 @@ export class RunPipelineRepository {
 
   async replaceCandidates(tx: Tx, runId: string, partition: number, candidates: readonly CandidateInput[]): Promise<void> {
     await tx`delete from run_candidates where run_id = ${runId} and partition = ${partition}`;
-    for (let i = 0; i < candidates.length; i += 1_000) {
-      const rows = candidates.slice(i, i + 1_000).map((c) => ({
-        run_id: runId,
-        partition,
+    for (let i = 0; i < candidates.length; i += CANDIDATES_PER_STATEMENT) {
+      const rows = candidates.slice(i, i + CANDIDATES_PER_STATEMENT).map((c) => ({
         dossier_code: c.dossierCode,
         class: c.class,
         commune_code: c.communeCode,
@@ -280,8 +281,19 @@ export class RunPipelineRepository {
         timeliness_before: c.timelinessBefore,
         timeliness_after: c.timelinessAfter,
       }));
-      // A dossier found under two classes by two steps keeps the first (duplicates found province-wide).
-      await tx`insert into run_candidates ${tx(rows as never)} on conflict do nothing`;
+      // One JSON document per statement, not sixteen parameters per row (recording 10,000
+      // candidates took 1.2-1.5 s, 0.4 s of it in PostgreSQL). A dossier found under two classes
+      // by two steps keeps the first (duplicates found province-wide).
+      await tx`
+        insert into run_candidates (run_id, partition, dossier_code, class, commune_code, procedure_code, lagging_systems,
+          leading_system, expected_status, settled_by, pending_sync, pending_until, observed, detail, timeliness_before, timeliness_after)
+        select ${runId}::uuid, ${partition}::int, r.dossier_code, r.class, r.commune_code, r.procedure_code, r.lagging_systems,
+          r.leading_system, r.expected_status, r.settled_by, r.pending_sync, r.pending_until, r.observed, r.detail,
+          r.timeliness_before, r.timeliness_after
+        from json_to_recordset(${JSON.stringify(rows)}::text::json) as r(dossier_code text, class text, commune_code text,
+          procedure_code text, lagging_systems text[], leading_system text, expected_status text, settled_by text,
+          pending_sync boolean, pending_until timestamptz, observed jsonb, detail text, timeliness_before text, timeliness_after text)
+        on conflict do nothing`;
     }
   }
 

@@ -11,6 +11,9 @@ export interface BoundJob {
   deps: unknown;
 }
 
+/** Jobs of one queue a worker process runs at the same time unless told otherwise. */
+export const DEFAULT_JOB_CONCURRENCY = 2;
+
 /**
  * Starts one worker per queue that dispatches by job name. Boot fails if a queue receives a job
  * name with no handler, so a job can never sit unprocessed for lack of code.
@@ -39,7 +42,7 @@ export function startWorkers(
         if (!handler) throw new Error(`no handler for job ${job.name} on queue ${queue}`);
         return handler(job.data, job);
       },
-      { ...options.worker, concurrency: options.concurrency ?? 2 },
+      { ...options.worker, concurrency: options.concurrency ?? DEFAULT_JOB_CONCURRENCY },
     );
     worker.on('failed', (job, error) => {
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: { message: error.message } }, 'job failed');

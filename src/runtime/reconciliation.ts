@@ -15,7 +15,7 @@ import {
   reconcilePartitionJob,
   reconcileProvinceJob,
 } from '../jobs/reconcile-province.job.js';
-import type { BoundJob } from '../jobs/workers.js';
+import { DEFAULT_JOB_CONCURRENCY, type BoundJob } from '../jobs/workers.js';
 import { CORRECTION_QUEUE, CorrectionService } from '../services/corrections.service.js';
 import type { DossierSyncService } from '../services/dossier-sync.service.js';
 import { CommuneIndex, ThreeWayClassifier, reportRules } from '../services/reconcile-classifier.js';
@@ -56,7 +56,10 @@ export async function createReconciliationRuntime(input: {
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(sql));
   const reconciliationQueue = engine.queue(RECONCILIATION_QUEUE);
   const correctionQueue = engine.queue(CORRECTION_QUEUE);
-  const runner = new ReconcileRunService(sql, runs, pipeline, staging, input.sync, input.systems, classifier, logger, { partitionSize: input.config.RECONCILE_PARTITION_SIZE });
+  const runner = new ReconcileRunService(sql, runs, pipeline, staging, input.sync, input.systems, classifier, logger, {
+    partitionSize: input.config.RECONCILE_PARTITION_SIZE,
+    partitionJobsAtOnce: DEFAULT_JOB_CONCURRENCY,
+  });
   const finalize = new ReconcileFinalizeService(sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(sql)), logger, {
     maxFailedVerifications: input.config.RECONCILE_MAX_FAILED_VERIFICATIONS,
     correctableSystems: Object.keys(input.systems),

@@ -40,6 +40,8 @@ export interface RunPlan {
 export interface ReconcileRunOptions {
   /** Dossiers per partition job (at least 1,000). */
   partitionSize: number;
+  /** Partition jobs a worker runs at the same time (the reconciliation queue's concurrency). */
+  partitionJobsAtOnce: number;
 }
 
 /** Records a FULL run stages per transaction: a killed worker reads at most this many again. */
@@ -104,7 +106,14 @@ export class ReconcileRunService {
           await this.pipeline.fixIncrementalScope(tx, runId, run.provinceCode, run.since ?? (row as { startedAt: Date }).startedAt);
         }
         const codes = staged ? this.staging.sourceOfCodes(tx, runId, run.provinceCode) : undefined;
-        await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, this.options.partitionSize, codes);
+        let size = this.options.partitionSize;
+        if (scoped) {
+          // A scope smaller than a partition still goes to every partition job the worker runs at
+          // once, so that PostgreSQL folds its halves on two cores.
+          const [scope] = await tx<{ n: number }[]>`select count(*)::int as n from run_scope where run_id = ${runId}`;
+          size = Math.min(size, Math.ceil((scope?.n ?? 0) / this.options.partitionJobsAtOnce));
+        }
+        await this.pipeline.createPartitions(tx, runId, run.provinceCode, scoped, size, codes);
         await tx`update reconciliation_runs set phase = 'COMPARING' where id = ${runId}`;
       });
       clock.lap('scope');

@@ -139,7 +139,7 @@ export async function startIngestHarness(options: IngestHarnessOptions = {}): Pr
   const pipeline = new RunPipelineRepository(hubDb.sql);
   const classifier = new ThreeWayClassifier(await CommuneIndex.load(hubDb.sql));
   // Pushed dossiers are compared from the observations the hub holds; the portal is not part of this harness.
-  const runner = new ReconcileRunService(hubDb.sql, runs, pipeline, new RunFeedRepository(hubDb.sql), sync, sources as never, classifier, logger, { partitionSize: 1_000 });
+  const runner = new ReconcileRunService(hubDb.sql, runs, pipeline, new RunFeedRepository(hubDb.sql), sync, sources as never, classifier, logger, { partitionSize: 1_000, partitionJobsAtOnce: 2 });
   const finalize = new ReconcileFinalizeService(hubDb.sql, runs, pipeline, classifier, reportRules(), new FlagFindings(new DossierFlagRepository(hubDb.sql)), logger, {
     maxFailedVerifications: 3,
     correctableSystems: [],
