@@ -334,8 +334,9 @@ function summarize(name: string, acked: string[], latencies: number[], non2xx: n
 /** Waits until the workers applied everything, so one phase's apply work does not load the next. */
 async function drain(sql: postgres.Sql): Promise<void> {
   for (;;) {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from inbound_events where status = 'ACCEPTED'`;
-    if ((row?.n ?? 0) === 0) return;
+    // An event keeps its outbox row until it is applied (or superseded, or rejected).
+    const [row] = await sql<{ waiting: boolean }[]>`select exists (select 1 from outbox) as waiting`;
+    if (row?.waiting !== true) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

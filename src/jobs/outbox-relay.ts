@@ -16,6 +16,12 @@ export interface OutboxRelayOptions {
   lingerMs?: number;
   /** How often the relay looks for rows nobody nudged it about (other processes, failed moves). */
   pollMs?: number;
+  /**
+   * How often the poll reads the whole outbox instead of reading on from the last row moved: for
+   * rows committed by a hub process that died before its relay moved them (each process's door
+   * tells its own relay where its rows begin, and a relay reads the whole outbox when it starts).
+   */
+  fullScanEveryMs?: number;
   /** How long a published event may stay unapplied before its job is checked. */
   sweepAfterSeconds?: number;
   sweepEveryMs?: number;
@@ -36,16 +42,23 @@ export class OutboxRelay {
   private readonly publishTimeoutMs: number;
   private readonly sweepAfterSeconds: number;
   private readonly lingerMs: number;
+  private readonly fullScanEveryMs: number;
   private draining: Promise<void> | null = null;
   private lingering: NodeJS.Timeout | null = null;
   private again = false;
   /**
-   * The highest outbox id this relay published: nudged drains start above it, since the door's
-   * new rows come after it. The periodic poll, a flush and the sweeper start from the beginning
-   * (a row committed late with a lower id, a row handed back by the sweeper).
+   * The highest outbox id this relay published: drains read on from it, since new rows mostly come
+   * after it. `restartAt`, when lower, is where the next drain starts instead: the first row of a
+   * delivery the door stored (its statement may have committed after one with higher ids); the
+   * first row of a move that failed; 0 at start, on a flush (the sweeper's) and now and then.
    */
   private cursor = 0n;
-  private fromStart = true;
+  private restartAt: bigint | null = 0n;
+  private lastFullScan = 0;
+  /** Where the sweeper reads on (it reads the outbox a part at a time). */
+  private sweepFrom = '0';
+  /** The last move found another relay moving rows. */
+  private busy = false;
   private stopped = false;
   private failing = false;
   private tasks: PeriodicTask[] = [];
@@ -61,6 +74,7 @@ export class OutboxRelay {
     this.lingerMs = options.lingerMs ?? 50;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.sweepAfterSeconds = options.sweepAfterSeconds ?? 30;
+    this.fullScanEveryMs = options.fullScanEveryMs ?? 300_000;
   }
 
   start(): void {
@@ -70,7 +84,7 @@ export class OutboxRelay {
         'outbox relay',
         this.options.pollMs ?? 1_000,
         () => {
-          this.fromStart = true;
+          if (Date.now() - this.lastFullScan >= this.fullScanEveryMs) this.restartFrom(0n);
           return Promise.resolve(this.nudge());
         },
         this.logger,
@@ -88,8 +102,12 @@ export class OutboxRelay {
     await this.draining;
   }
 
-  /** New rows are waiting: move them shortly (coalesced with the nudges meanwhile and a move in progress). */
-  nudge(): void {
+  /**
+   * New rows are waiting, from `fromOutboxId` on when given: move them shortly (coalesced with
+   * the nudges meanwhile and a move in progress).
+   */
+  nudge(fromOutboxId?: string): void {
+    if (fromOutboxId !== undefined) this.restartFrom(BigInt(fromOutboxId) - 1n);
     if (this.stopped || this.lingering) return;
     if (this.lingerMs <= 0) return this.drainNow();
     this.lingering = setTimeout(() => {
@@ -102,9 +120,16 @@ export class OutboxRelay {
   async flush(): Promise<void> {
     if (this.lingering) clearTimeout(this.lingering);
     this.lingering = null;
-    this.fromStart = true;
-    this.drainNow();
-    while (this.draining) await this.draining;
+    this.restartFrom(0n);
+    for (;;) {
+      this.drainNow();
+      while (this.draining) await this.draining;
+      if (!this.busy || this.stopped) return;
+      // Another relay held the lock: read again once it is done.
+      if (this.lingering) clearTimeout(this.lingering);
+      this.lingering = null;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(10, this.lingerMs)));
+    }
   }
 
   private drainNow(): void {
@@ -118,24 +143,38 @@ export class OutboxRelay {
     });
   }
 
+  private restartFrom(from: bigint): void {
+    if (this.restartAt === null || from < this.restartAt) this.restartAt = from;
+  }
+
   private async drain(): Promise<void> {
+    let after = 0n;
     try {
       do {
         this.again = false;
-        let after = this.fromStart ? '0' : this.cursor.toString();
-        this.fromStart = false;
-        let moved: number;
+        after = this.restartAt !== null && this.restartAt < this.cursor ? this.restartAt : this.cursor;
+        if (this.restartAt === 0n) this.lastFullScan = Date.now();
+        this.restartAt = null;
+        let moved: number | 'busy';
         do {
-          moved = await this.inbox.publishPending(this.batchSize, (rows) => this.publish(rows), after);
-          after = this.cursor.toString();
+          moved = await this.inbox.publishPending(this.batchSize, (rows) => this.publish(rows), after.toString());
+          this.busy = moved === 'busy';
+          if (moved === 'busy') {
+            // Another relay is moving rows; it may have read before this process's rows committed.
+            this.restartFrom(after);
+            this.again = false;
+            if (!this.stopped && !this.lingering) this.lingering = setTimeout(() => ((this.lingering = null), this.drainNow()), Math.max(10, this.lingerMs));
+            return;
+          }
+          after = this.cursor;
           if (moved > 0) this.metrics.published.inc({ how: 'relay' }, moved);
         } while (moved === this.batchSize && !this.stopped);
       } while (this.again && !this.stopped);
       if (this.failing) this.logger.info('outbox relay: the queue takes jobs again');
       this.failing = false;
     } catch (error) {
-      // Rows stay unpublished; the next poll tries again, from the start.
-      this.fromStart = true;
+      // Rows stay unpublished; the next poll tries again from the first row of the failed move.
+      this.restartFrom(after);
       if (!this.failing) this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay: the queue is unavailable; events wait in PostgreSQL');
       this.failing = true;
     }
@@ -144,7 +183,6 @@ export class OutboxRelay {
   /** Publishes one job for the rows; answers its id. */
   private async publish(rows: OutboxRow[]): Promise<string> {
     const jobId = applyJobId(rows);
-    for (const row of rows) if (BigInt(row.id) > this.cursor) this.cursor = BigInt(row.id);
     await withTimeout(
       this.queue.add(applyInboundEventsJob.name, applyInboundEventsJob.payload.parse({ inboundEventIds: rows.map((r) => r.inboundEventId) }), {
         ...applyInboundEventsJob.options,
@@ -152,12 +190,14 @@ export class OutboxRelay {
       }),
       this.publishTimeoutMs,
     );
+    // Only once the queue took them: a failed move is read again from where it began.
+    for (const row of rows) if (BigInt(row.id) > this.cursor) this.cursor = BigInt(row.id);
     return jobId;
   }
 
   /** Checks the jobs of events published long ago and still unapplied; returns how many rows go back to the relay. */
   async sweep(): Promise<number> {
-    const lost = await this.inbox.sweep(this.sweepAfterSeconds, this.batchSize, async (rows) => {
+    const { lost, next } = await this.inbox.sweep(this.sweepAfterSeconds, this.batchSize, async (rows) => {
       const byJob = new Map<string, OutboxRow[]>();
       for (const row of rows) {
         // Rows published one job each (before jobs carried batches) are published again in a batch.
@@ -172,7 +212,8 @@ export class OutboxRelay {
         if (state === 'unknown' || state === 'failed' || state === 'completed') gone.push(...jobRows);
       }
       return gone;
-    });
+    }, { from: this.sweepFrom });
+    this.sweepFrom = next;
     if (lost > 0) {
       this.metrics.published.inc({ how: 'sweeper' }, lost);
       this.logger.warn({ events: lost }, 'outbox sweeper: events whose jobs the queue lost go to the relay again');

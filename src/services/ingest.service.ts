@@ -69,7 +69,7 @@ export class IngestService {
     private readonly inbox: InboxRepository,
     /** Stores accepted deliveries, several per statement under load. */
     private readonly writer: InboxGroupCommit,
-    private readonly relay: { nudge(): void },
+    private readonly relay: { nudge(fromOutboxId?: string): void },
     private readonly metrics: IngestMetrics,
     private readonly logger: Logger,
     options: IngestServiceOptions = {},
@@ -154,7 +154,11 @@ export class IngestService {
       }
       throw error;
     }
-    this.relay.nudge();
+    // The relay reads on from the last row it moved; a row of this delivery may have a lower id
+    // (its statement committed after a later one's), so it is told where this delivery's rows begin.
+    let first: bigint | null = null;
+    for (const a of accepted) if (a.outboxId !== null && (first === null || BigInt(a.outboxId) < first)) first = BigInt(a.outboxId);
+    if (first !== null) this.relay.nudge(first.toString());
     return {
       ok: true,
       events: accepted.map((a) => ({
