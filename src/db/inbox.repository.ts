@@ -219,20 +219,32 @@ export class InboxRepository {
     return tx.unsafe<InboundRow[]>(`select ${COLUMNS} from inbound_events where id = any($1::uuid[]) order by id for update skip locked`, [ids as string[]]);
   }
 
-  /** `finish` for a batch: each event's new status and reason, and its outbox row dropped. */
-  async finishMany(tx: Tx, results: ReadonlyArray<{ id: string; status: Exclude<InboundStatus, 'ACCEPTED'>; reason: { code: string; message: string } | null }>): Promise<void> {
+  /**
+   * `finish` for a batch: each event's new status and reason, and its outbox row dropped, found by
+   * the outbox id the job carries for it (`outboxIds`, by event id; jobs published before jobs
+   * carried them give none, and their rows are found by event id, without an index).
+   */
+  async finishMany(
+    tx: Tx,
+    results: ReadonlyArray<{ id: string; status: Exclude<InboundStatus, 'ACCEPTED'>; reason: { code: string; message: string } | null }>,
+    outboxIds: ReadonlyMap<string, string> | null = null,
+  ): Promise<void> {
     if (results.length === 0) return;
+    const ids = results.map((r) => r.id);
+    const rows = outboxIds === null ? [] : ids.flatMap((id) => outboxIds.get(id) ?? []);
+    const byKey = outboxIds !== null && rows.length === ids.length;
     await tx`
       with done as (
         update inbound_events e set status = r.status, reason_code = r.reason_code, reason = r.reason,
           processed_at = now(), apply_count = e.apply_count + 1
-        from unnest(${results.map((r) => r.id)}::uuid[], ${results.map((r) => r.status)}::text[],
+        from unnest(${ids}::uuid[], ${results.map((r) => r.status)}::text[],
                     ${results.map((r) => r.reason?.code ?? null)}::text[], ${results.map((r) => r.reason?.message ?? null)}::text[])
           as r(id, status, reason_code, reason)
         where e.id = r.id
         returning e.id
       )
-      delete from outbox where inbound_event_id in (select id from done)`;
+      delete from outbox
+      where ${byKey ? tx`id = any(${rows}::bigint[]) and ` : tx``}inbound_event_id in (select id from done)`;
   }
 
   /** Ends an event's apply step and drops its outbox row: the relay and sweeper are done with it. */

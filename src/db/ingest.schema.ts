@@ -78,21 +78,18 @@ export const inboundEvents = pgTable(
  * No index holds `published_at`, so the relay's marking of a row is a heap-only update (the
  * table is stored with room for it, fillfactor 50): the relay reads on along the key from the
  * last row it moved. No foreign key either: the door's statement writes each row from the
- * inbox row it has just inserted, and a key check per row cost a lookup and a row lock.
+ * inbox row it has just inserted, and a key check per row cost a lookup and a row lock. No index
+ * on the event: its job carries each event's outbox id, by which the apply step drops the row.
  */
-export const outbox = pgTable(
-  'outbox',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    inboundEventId: uuid('inbound_event_id').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    publishedAt: ts('published_at'),
-    publishCount: integer('publish_count').notNull().default(0),
-    /** The queue job the row was last published in (one job carries a batch of rows). */
-    jobId: text('job_id'),
-  },
-  (t) => [index('outbox_inbound_idx').on(t.inboundEventId)],
-);
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  inboundEventId: uuid('inbound_event_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  publishedAt: ts('published_at'),
+  publishCount: integer('publish_count').notNull().default(0),
+  /** The queue job the row was last published in (one job carries a batch of rows). */
+  jobId: text('job_id'),
+});
 
 /**
  * The latest state each system pushed about each entity, with the source's version and time:

@@ -35,7 +35,16 @@ export const applyInboundEventsJob = defineJob({
   queue: INGEST_QUEUE,
   name: 'apply-inbound-events',
   // Ids only: the events themselves, which may carry personal data, stay in PostgreSQL.
-  payload: z.object({ inboundEventIds: z.array(z.uuid()).min(1).max(MAX_EVENTS_PER_APPLY_JOB) }),
+  payload: z
+    .object({
+      inboundEventIds: z.array(z.uuid()).min(1).max(MAX_EVENTS_PER_APPLY_JOB),
+      /** Each event's outbox row, by position (bigints as text); absent in jobs published before. */
+      outboxIds: z.array(z.string().regex(/^\d+$/)).max(MAX_EVENTS_PER_APPLY_JOB).optional(),
+    })
+    .refine((p) => p.outboxIds === undefined || p.outboxIds.length === p.inboundEventIds.length, {
+      message: 'outboxIds must name one row per event',
+      path: ['outboxIds'],
+    }),
   options: {
     attempts: 12,
     backoff: { type: 'exponential', delay: 500 },
@@ -43,7 +52,7 @@ export const applyInboundEventsJob = defineJob({
     removeOnFail: { count: 20_000 },
   },
   handler: (deps: ApplyInboundEventsDeps) => async (data) => {
-    const batch = await deps.apply.applyMany(data.inboundEventIds);
+    const batch = await deps.apply.applyMany(data.inboundEventIds, data.outboxIds);
     for (const { system, status, count } of batch.counts) deps.metrics.applied.inc({ system, status: status.toLowerCase() }, count);
     for (const province of batch.reconcileProvinces) {
       try {

@@ -71,7 +71,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.batchSize = Math.min(options.batchSize ?? 500, MAX_EVENTS_PER_APPLY_JOB);
-    this.lingerMs = options.lingerMs ?? 50;
+    this.lingerMs = options.lingerMs ?? 250;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.sweepAfterSeconds = options.sweepAfterSeconds ?? 30;
     this.fullScanEveryMs = options.fullScanEveryMs ?? 300_000;
@@ -184,7 +184,7 @@ export class OutboxRelay {
   private async publish(rows: OutboxRow[]): Promise<string> {
     const jobId = applyJobId(rows);
     await withTimeout(
-      this.queue.add(applyInboundEventsJob.name, applyInboundEventsJob.payload.parse({ inboundEventIds: rows.map((r) => r.inboundEventId) }), {
+      this.queue.add(applyInboundEventsJob.name, applyInboundEventsJob.payload.parse({ inboundEventIds: rows.map((r) => r.inboundEventId), outboxIds: rows.map((r) => r.id) }), {
         ...applyInboundEventsJob.options,
         jobId,
       }),

@@ -118,12 +118,14 @@ export class InboundApplyService {
    * applied again one event per transaction, so one event PostgreSQL refuses (or a deadlock)
    * holds back no other; the first error is reported at the end.
    */
-  async applyMany(inboundIds: readonly string[]): Promise<BatchApplyOutcome> {
+  async applyMany(inboundIds: readonly string[], outboxIds?: readonly string[]): Promise<BatchApplyOutcome> {
+    // Each event's outbox row, when the job names it (by position): dropped by its key.
+    const outboxOf = outboxIds && outboxIds.length === inboundIds.length ? new Map(inboundIds.map((id, i) => [id, outboxIds[i] as string])) : null;
     const outcome: BatchApplyOutcome = { counts: [], already: 0, skipped: 0, reconcileProvinces: [], failure: null };
     const counts = new Map<string, { system: string; status: ApplyStatus; count: number }>();
     const provinces = new Set<string>();
     const run = async (ids: readonly string[]): Promise<void> => {
-      const done = await this.applyBatch(ids);
+      const done = await this.applyBatch(ids, outboxOf);
       outcome.already += done.already;
       outcome.skipped += done.skipped;
       for (const r of done.results) {
@@ -158,7 +160,7 @@ export class InboundApplyService {
     return outcome;
   }
 
-  private async applyBatch(ids: readonly string[]): Promise<{ results: Writes['results']; already: number; skipped: number; provinces: Set<string> }> {
+  private async applyBatch(ids: readonly string[], outboxOf: ReadonlyMap<string, string> | null): Promise<{ results: Writes['results']; already: number; skipped: number; provinces: Set<string> }> {
     return this.sql.begin(async (tx) => {
       // Safe without waiting for the disk: the transaction commits or is lost whole, and a lost
       // one leaves its events ACCEPTED with their outbox rows, which the sweeper publishes again.
@@ -180,7 +182,7 @@ export class InboundApplyService {
       await this.flags.raiseIllegalTransitions(tx, [...writes.raise.values()]);
       await this.reconcileRequests.addMany(tx, [...writes.requests].map(([dossierCode, provinceCode]) => ({ dossierCode, provinceCode })));
       await upsertDocuments(tx, sortBy([...writes.documents.values()], (d) => d.id));
-      await this.inbox.finishMany(tx, writes.results);
+      await this.inbox.finishMany(tx, writes.results, outboxOf);
       for (const r of writes.results) {
         this.logger.debug({ system: r.system, inboundId: r.id, status: r.status, reason: r.reason?.code }, 'pushed event processed');
       }
