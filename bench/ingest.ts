@@ -47,6 +47,8 @@ interface Phase {
   cpuMsPer1000Events: Record<string, number>;
   /** The hub's inbox statements during the phase (group commit), from its /metrics. */
   store: { statements: number; deliveriesPerStatement: number; meanMs: number };
+  /** PostgreSQL's write-ahead log during the phase, per 1,000 acknowledged events (pg_stat_wal). */
+  walPer1000Events: { kB: number; fullPageImages: number; records: number };
   /** With --pg-statements: PostgreSQL's most time-consuming statements during the phase. */
   topStatements?: Array<{ calls: number; totalMs: number; meanMs: number; rows: number; query: string }>;
 }
@@ -194,12 +196,17 @@ async function main(): Promise<void> {
       redis: redis.process.pid === undefined ? [] : [redis.process.pid],
     });
     const scrape = async (): Promise<ReturnType<typeof storeCounters>> => storeCounters(await (await fetch(`${base}/metrics`)).text());
+    const wal = async (): Promise<{ bytes: number; fpi: number; records: number }> => {
+      const [row] = await sql<{ bytes: string; fpi: string; records: string }[]>`select wal_bytes::text as bytes, wal_fpi::text as fpi, wal_records::text as records from pg_stat_wal`;
+      return { bytes: Number(row?.bytes ?? 0), fpi: Number(row?.fpi ?? 0), records: Number(row?.records ?? 0) };
+    };
     /** Runs a phase and adds what it cost: CPU per process, and the hub's inbox statements. */
     const measured = async (run: () => Promise<Phase>): Promise<Phase> => {
       const groups = processes();
       const cpuBefore = cpuSeconds(groups);
       const ownBefore = process.cpuUsage();
       const storeBefore = await scrape();
+      const walBefore = await wal();
       if (pgStatements) await sql`select pg_stat_statements_reset()`;
       const phase = await run();
       if (pgStatements) {
@@ -214,10 +221,17 @@ async function main(): Promise<void> {
       const own = process.cpuUsage(ownBefore);
       const cpuAfter = cpuSeconds(groups);
       const storeAfter = await scrape();
+      const walAfter = await wal();
       const per1000 = (seconds: number): number => Number(((seconds * 1_000 * 1_000) / Math.max(1, phase.events)).toFixed(1));
       phase.cpuMsPer1000Events = {
         ...Object.fromEntries(Object.keys(groups).map((k) => [k, per1000((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0))])),
         bench: per1000((own.user + own.system) / 1e6),
+      };
+      const perEvents = (n: number): number => Number(((n * 1_000) / Math.max(1, phase.events)).toFixed(1));
+      phase.walPer1000Events = {
+        kB: perEvents((walAfter.bytes - walBefore.bytes) / 1_024),
+        fullPageImages: perEvents(walAfter.fpi - walBefore.fpi),
+        records: perEvents(walAfter.records - walBefore.records),
       };
       const statements = storeAfter.statements - storeBefore.statements;
       phase.store = {
@@ -327,6 +341,7 @@ function summarize(name: string, acked: string[], latencies: number[], non2xx: n
     non2xx,
     durable: durableCount,
     cpuMsPer1000Events: {},
+    walPer1000Events: { kB: 0, fullPageImages: 0, records: 0 },
     store: { statements: 0, deliveriesPerStatement: 0, meanMs: 0 },
   };
 }
@@ -351,10 +366,11 @@ function statements(phases: Phase[]): string {
 function costs(phases: Phase[]): string {
   const names = [...new Set(phases.flatMap((p) => Object.keys(p.cpuMsPer1000Events)))];
   const lines = [
-    `| phase | ${names.map((n) => `CPU ms per 1,000 events: ${n}`).join(' | ')} | inbox statements | deliveries per statement | statement mean ms |`,
-    `|---|${names.map(() => '---').join('|')}|---|---|---|`,
+    `| phase | ${names.map((n) => `CPU ms per 1,000 events: ${n}`).join(' | ')} | WAL kB / full-page images per 1,000 events | inbox statements | deliveries per statement | statement mean ms |`,
+    `|---|${names.map(() => '---').join('|')}|---|---|---|---|`,
     ...phases.map(
-      (p) => `| ${p.name} | ${names.map((n) => p.cpuMsPer1000Events[n] ?? '').join(' | ')} | ${p.store.statements} | ${p.store.deliveriesPerStatement} | ${p.store.meanMs} |`,
+      (p) =>
+        `| ${p.name} | ${names.map((n) => p.cpuMsPer1000Events[n] ?? '').join(' | ')} | ${p.walPer1000Events.kB} / ${p.walPer1000Events.fullPageImages} | ${p.store.statements} | ${p.store.deliveriesPerStatement} | ${p.store.meanMs} |`,
     ),
   ];
   return lines.join('\n');
