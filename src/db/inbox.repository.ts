@@ -109,36 +109,29 @@ export class InboxRepository {
                                sequence, payload, payload_hash, ord)
       ),
       ins as (
+        -- A redelivery (same id, same content) counts on the stored event and comes back with its
+        -- status; an id reused for other content is neither changed nor returned (a CONFLICT,
+        -- looked up below). Waits for a concurrent writer of the same event instead of skipping it.
         insert into inbound_events (system, event_id, type, entity_type, entity_key, source_version, source_timestamp,
                                     sequence, channel, delivery_id, payload, payload_hash)
         select system, event_id, type, entity_type, entity_key, source_version, source_timestamp,
                sequence, channel, delivery_id, payload::jsonb, payload_hash
         from input order by ord
-        on conflict (system, event_id) do nothing
-        returning id, system, event_id
+        on conflict (system, event_id) do update set duplicates = inbound_events.duplicates + 1
+          where inbound_events.payload_hash = excluded.payload_hash
+        returning new.id, new.system, new.event_id, new.status, old.id is null as fresh
       ),
       queued as (
         insert into outbox (inbound_event_id)
-        select ins.id from ins join input i on i.system = ins.system and i.event_id = ins.event_id order by i.ord
+        select ins.id from ins join input i on i.system = ins.system and i.event_id = ins.event_id where ins.fresh order by i.ord
         returning id, inbound_event_id
-      ),
-      earlier as (
-        -- Events stored before this statement began (its own inserts are not visible here).
-        select i.ord, e.id, e.status, e.payload_hash = i.payload_hash as same
-        from input i join inbound_events e on e.system = i.system and e.event_id = i.event_id
-      ),
-      dup as (
-        update inbound_events e set duplicates = e.duplicates + 1 from earlier where e.id = earlier.id and earlier.same
-        returning e.id
       )
-      select i.ord::text as ord, coalesce(ins.id, earlier.id) as id,
-             case when ins.id is not null then 'ACCEPTED' when earlier.same then 'DUPLICATE' when earlier.id is not null then 'CONFLICT' end as status,
-             case when ins.id is not null then 'ACCEPTED' else earlier.status end as current,
-             queued.id::text as outbox
+      select i.ord::text as ord, ins.id,
+             case when ins.fresh then 'ACCEPTED' when ins.id is not null then 'DUPLICATE' end as status,
+             ins.status as current, queued.id::text as outbox
       from input i
       left join ins on ins.system = i.system and ins.event_id = i.event_id
       left join queued on queued.inbound_event_id = ins.id
-      left join earlier on earlier.ord = i.ord
       order by i.ord`;
     const cancel = (): void => void query.cancel();
     options.signal?.addEventListener('abort', cancel, { once: true });
@@ -155,8 +148,8 @@ export class InboxRepository {
     });
     const unresolved = rows.flatMap((r, index) => (answers[index] === null ? [{ ...r, index }] : []));
     if (unresolved.length > 0) {
-      // A concurrent statement (another hub process) stored the event after this one's snapshot
-      // was taken: the insert waited for it and skipped the row. Look again with a new snapshot.
+      // An event id reused for other content: the insert neither changed nor returned the stored
+      // event. Look it up (with a new snapshot, so one a concurrent statement stored is seen too).
       const again = await this.sql<{ ord: string; id: string; status: InboundStatus; same: boolean }[]>`
         with input as (
           select * from unnest(${unresolved.map((r) => r.delivery.system)}::text[], ${unresolved.map((r) => r.event.id)}::text[],
