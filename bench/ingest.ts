@@ -49,6 +49,8 @@ interface Phase {
   store: { statements: number; deliveriesPerStatement: number; meanMs: number };
   /** PostgreSQL's write-ahead log during the phase, per 1,000 acknowledged events (pg_stat_wal). */
   walPer1000Events: { kB: number; fullPageImages: number; records: number };
+  /** The hub's side of the tail (single events): see hubTail. */
+  hub?: ReturnType<typeof hubTail>;
   /** With --pg-statements: PostgreSQL's most time-consuming statements during the phase. */
   topStatements?: Array<{ calls: number; totalMs: number; meanMs: number; rows: number; query: string }>;
 }
@@ -87,6 +89,40 @@ function postgresPids(dataDir: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * The hub's side of a phase's tail, from its /metrics: acknowledgements that took the hub more
+ * than 25 ms (from the request's arrival to its answer; a histogram bucket bound), and the
+ * event-loop delay since the previous scrape (a request that arrives while the loop is busy
+ * waits before the hub even sees it).
+ */
+function hubTail(before: string, after: string): {
+  acks: number;
+  acksOver25Ms: number;
+  statements: number;
+  statementsOver10Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcMs: number;
+} {
+  const value = (text: string, pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? 0);
+  const count = /^lienthong_ingest_ack_seconds_count\{channel="WEBHOOK"\} (\S+)$/m;
+  const within = /^lienthong_ingest_ack_seconds_bucket\{(?:le="0.025",channel="WEBHOOK"|channel="WEBHOOK",le="0.025")\} (\S+)$/m;
+  const gc = (text: string): number => [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{kind="[^"]+"\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const acks = value(after, count) - value(before, count);
+  const stored = /^lienthong_ingest_store_seconds_count\{result="ok"\} (\S+)$/m;
+  const storedWithin = /^lienthong_ingest_store_seconds_bucket\{(?:le="0.01",result="ok"|result="ok",le="0.01")\} (\S+)$/m;
+  const statements = value(after, stored) - value(before, stored);
+  return {
+    acks,
+    acksOver25Ms: acks - (value(after, within) - value(before, within)),
+    statements,
+    statementsOver10Ms: statements - (value(after, storedWithin) - value(before, storedWithin)),
+    loopDelayP99Ms: Number((value(after, /^nodejs_eventloop_lag_p99_seconds (\S+)$/m) * 1_000).toFixed(1)),
+    loopDelayMaxMs: Number((value(after, /^nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1_000).toFixed(1)),
+    gcMs: Math.round((gc(after) - gc(before)) * 1_000),
+  };
 }
 
 /** The sums and counts of the inbox statement histograms in a /metrics text. */
@@ -195,7 +231,7 @@ async function main(): Promise<void> {
       postgres: postgresPids(join(root, 'pg')),
       redis: redis.process.pid === undefined ? [] : [redis.process.pid],
     });
-    const scrape = async (): Promise<ReturnType<typeof storeCounters>> => storeCounters(await (await fetch(`${base}/metrics`)).text());
+    const scrape = async (): Promise<string> => (await fetch(`${base}/metrics`)).text();
     const wal = async (): Promise<{ bytes: number; fpi: number; records: number }> => {
       const [row] = await sql<{ bytes: string; fpi: string; records: string }[]>`select wal_bytes::text as bytes, wal_fpi::text as fpi, wal_records::text as records from pg_stat_wal`;
       return { bytes: Number(row?.bytes ?? 0), fpi: Number(row?.fpi ?? 0), records: Number(row?.records ?? 0) };
@@ -205,7 +241,8 @@ async function main(): Promise<void> {
       const groups = processes();
       const cpuBefore = cpuSeconds(groups);
       const ownBefore = process.cpuUsage();
-      const storeBefore = await scrape();
+      const metricsBefore = await scrape();
+      const storeBefore = storeCounters(metricsBefore);
       const walBefore = await wal();
       if (pgStatements) await sql`select pg_stat_statements_reset()`;
       const phase = await run();
@@ -220,8 +257,10 @@ async function main(): Promise<void> {
       }
       const own = process.cpuUsage(ownBefore);
       const cpuAfter = cpuSeconds(groups);
-      const storeAfter = await scrape();
+      const metricsAfter = await scrape();
+      const storeAfter = storeCounters(metricsAfter);
       const walAfter = await wal();
+      phase.hub = hubTail(metricsBefore, metricsAfter);
       const per1000 = (seconds: number): number => Number(((seconds * 1_000 * 1_000) / Math.max(1, phase.events)).toFixed(1));
       phase.cpuMsPer1000Events = {
         ...Object.fromEntries(Object.keys(groups).map((k) => [k, per1000((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0))])),
@@ -320,7 +359,7 @@ async function main(): Promise<void> {
     await mkdir(join(ROOT, 'bench/out'), { recursive: true });
     await writeFile(join(ROOT, `bench/out/ingest-${report.date.slice(0, 19).replace(/[:T]/g, '-')}.json`), JSON.stringify(report, null, 2));
     process.stdout.write(
-      `\n${table(phases)}\n\n${costs(phases)}\n\n${statements(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`,
+      `\n${table(phases)}\n\n${hubSide(phases)}\n\n${costs(phases)}\n\n${statements(phases)}\n\ncommit ${commit}, ${report.machine.cpus} cores, role ${args.role}, load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}; backlog applied ${drainSeconds.toFixed(1)} s after the last phase\n`,
     );
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -374,6 +413,14 @@ function costs(phases: Phase[]): string {
     ),
   ];
   return lines.join('\n');
+}
+
+function hubSide(phases: Phase[]): string {
+  return [
+    '| phase | acks the hub took over 25 ms | inbox statements over 10 ms | event-loop delay p99 ms | event-loop delay max ms | GC ms |',
+    '|---|---|---|---|---|---|',
+    ...phases.map((p) => `| ${p.name} | ${p.hub ? `${p.hub.acksOver25Ms} of ${p.hub.acks}` : ''} | ${p.hub ? `${p.hub.statementsOver10Ms} of ${p.hub.statements}` : ''} | ${p.hub?.loopDelayP99Ms ?? ''} | ${p.hub?.loopDelayMaxMs ?? ''} | ${p.hub?.gcMs ?? ''} |`),
+  ].join('\n');
 }
 
 function table(phases: Phase[]): string {

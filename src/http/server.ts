@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { register } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
 import { ERROR_CODES } from '../schema/errors.js';
 import { createRequestContext, type ApiServices, type RequestContext } from './context.js';
 import { queryLimitRule } from './query-limits.js';
@@ -70,9 +70,19 @@ const REPORT_PATH = /^\/reports\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
  * The hub's HTTP server: Apollo Server driven through `executeHTTPGraphQLRequest` on a plain
  * node:http server (no Express), with /healthz, /readyz and /metrics beside /graphql.
  */
+/**
+ * Node's own metrics on /metrics beside the hub's: CPU, memory, GC pauses and event-loop delay
+ * (its percentiles cover the time since the previous scrape). Once per process.
+ */
+function collectProcessMetrics(): void {
+  if (register.getSingleMetric('nodejs_eventloop_lag_p99_seconds')) return;
+  collectDefaultMetrics({ eventLoopMonitoringPrecision: 10 });
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<HubHttpServer> {
   const { logger } = options;
   const maxBody = options.maxBodyBytes ?? 1_000_000;
+  collectProcessMetrics();
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
     introspection: !options.production,
