@@ -67,6 +67,9 @@ export class ReconcileFinalizeService {
     if (found.phase === 'DONE') return { run: found, corrections: await this.pendingCorrections(runId) };
     const run = found;
     const clock = new StepClock();
+    // Read beside the ANALYZE below: neither needs the other.
+    const extraFindings = this.extraFindings(run, codes);
+    extraFindings.catch(() => undefined);
     // The run's candidates arrived after PostgreSQL last sampled the table: planned from stale
     // statistics, every statement below thought the run had one candidate and chose nested loops
     // that read all of them once per candidate (3.6 s for the delete of 10,000, 14 s of 20,000).
@@ -81,20 +84,26 @@ export class ReconcileFinalizeService {
     const statuses = run.kind === 'DOSSIERS' ? this.applyPartitionStatuses(run) : Promise.resolve(0);
     statuses.catch(() => undefined);
     try {
-      return await this.finalizeRest(run, codes, clock, statuses);
+      return await this.finalizeRest(run, clock, extraFindings, statuses);
     } finally {
-      await statuses.catch(() => undefined);
+      await Promise.allSettled([statuses, extraFindings]);
     }
   }
 
-  private async finalizeRest(run: RunRow, codes: readonly string[] | undefined, clock: StepClock, statuses: Promise<number>): Promise<FinalizeOutcome> {
+  /** Findings made at finalize: duplicate records, and the flags pushed systems raised. */
+  private async extraFindings(run: RunRow, codes: readonly string[] | undefined): Promise<CandidateInput[]> {
+    if (run.kind !== 'DOSSIERS') return [];
+    const [groups, flagged] = await Promise.all([
+      this.pipeline.duplicates(run.provinceCode, run.id, run.mode !== 'FULL'),
+      this.extra ? this.extra.findings(run, codes) : Promise.resolve([]),
+    ]);
+    return [...groups.flatMap((group) => this.classifier.duplicate(group)), ...flagged];
+  }
+
+  private async finalizeRest(run: RunRow, clock: StepClock, extraFindings: Promise<CandidateInput[]>, statuses: Promise<number>): Promise<FinalizeOutcome> {
     const runId = run.id;
     const scoped = run.mode !== 'FULL';
-    const extra: CandidateInput[] = [];
-    if (run.kind === 'DOSSIERS') {
-      for (const group of await this.pipeline.duplicates(run.provinceCode, run.id, scoped)) extra.push(...this.classifier.duplicate(group));
-      if (this.extra) extra.push(...(await this.extra.findings(run, codes)));
-    }
+    const extra = await extraFindings;
     clock.lap('duplicates');
 
     await this.sql.begin(async (tx) => {
@@ -377,6 +386,10 @@ export class ReconcileFinalizeService {
       query.catch(() => undefined);
       return query;
     };
+    // Each page is the first 5,000 of the run's candidates past the last one in code-unit order,
+    // which no index holds (the key's collation is the database's): a sort of every candidate
+    // left, in memory rather than on disk (0.17 s a page of an incremental run of 10,000).
+    await tx`set local work_mem = '64MB'`;
     // PostgreSQL reads the next page while this process renders the one before.
     let next = pageAfter(null);
     for (;;) {
