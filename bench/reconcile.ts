@@ -243,7 +243,7 @@ class StatementSampler {
                 order by created_at desc limit 1) as phase,
           array(select query from pg_stat_activity
                 where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
-                  and backend_type = 'client backend') as queries`;
+                  and backend_type in ('client backend', 'autovacuum worker')) as queries`;
       const phase = row?.phase ?? 'enqueuing';
       const entry = this.phases.get(phase) ?? { seconds: 0, maxRssMb: 0 };
       entry.seconds += 0.5;
@@ -1074,7 +1074,7 @@ function statementsText(runs: RunResult[]): string {
         ...r.steps.map((line) => `  ${line}`),
         `PostgreSQL statements by total execution time in the ${r.run} run (pg_stat_statements: ms, calls):`,
         ...r.statementTimes.map((t) => `  ${String(t.ms).padStart(9)}  ${String(t.calls).padStart(6)}  ${t.query}`),
-        `PostgreSQL statements seen active during the ${r.run} run (s, sampled every 500 ms):`,
+        `PostgreSQL statements seen active during the ${r.run} run, autovacuum's included (s, sampled every 500 ms):`,
         ...r.statements.map(([q, sec]) => `  ${String(sec).padStart(7)}  ${q}`),
         '',
       ].join('\n'),
