@@ -33,6 +33,8 @@ import type { SystemId } from '../src/connectors/system-id.js';
  * - `requests` — request counts by path of the three dossier systems, and the event loop's delay
  *   (p50, p99, max ms: a GC pause or a slow page delays every answer), since the last `requests`.
  * - `memory` — this process's memory.
+ * - `gc` — a full garbage collection now (started with --expose-gc), so that one does not land in
+ *   the next measured run; answers how long it took.
  * Stops on SIGTERM, SIGINT or the end of stdin.
  */
 
@@ -148,6 +150,13 @@ lines.on('line', (line) => {
         const ms = (ns: number): number => Math.round(ns / 1e5) / 10;
         out({ requests: counts, eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
         loopDelay.reset();
+        return;
+      }
+      case 'gc': {
+        // Started with --expose-gc by bench/reconcile: a full collection before a measured run.
+        const started = performance.now();
+        (globalThis as { gc?: () => void }).gc?.();
+        out({ gcMs: Math.round(performance.now() - started), memory: memory() });
         return;
       }
       case 'memory':
