@@ -77,6 +77,12 @@ export const configSchema = z.object({
   PERSISTED_OPERATIONS: z.enum(['only', 'off']).optional(),
   /** Which parts run in this process: everything, only the API, or only the workers. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /**
+   * With ROLE=all, where the workers run: in this process (`inline`), or in a child process of
+   * their own at a lower priority (`process`, what `lienthong start` does unless told otherwise),
+   * so that the API's event loop never waits for an apply job or a reconciliation run.
+   */
+  WORKERS: z.enum(['inline', 'process']).default('inline'),
   /** Run the simulators even when agency URLs are configured (tests). */
   SIMULATORS: bool.optional(),
   /** Webhook secrets per pushing system: `provincial=whsec_A whsec_B; specialized=whsec_C` (several during a rotation). */

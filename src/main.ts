@@ -8,6 +8,7 @@ import { isRole, isScope } from './auth/roles.js';
 import { mintToken } from './auth/token-verifier.js';
 import { resolveDatabaseUrl } from './runtime/database-url.js';
 import { startHub } from './runtime/hub.js';
+import { PARENT_PID_ENV } from './runtime/worker-process.js';
 import { verifyAuditChain } from './services/audit-verify.service.js';
 
 const USAGE = `Usage: lienthong <command>
@@ -33,11 +34,13 @@ Configuration is read from the environment; see README.md.`;
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function start(): Promise<void> {
-  const config = loadConfig();
+  // `lienthong start` runs its workers in a process of their own unless WORKERS says otherwise.
+  const config = loadConfig({ WORKERS: 'process', ...process.env });
   const logger = createLogger({ level: config.LOG_LEVEL });
   const started = Date.now();
   const hub = await startHub(config, logger);
-  const lines = [
+  const parentPid = Number(process.env[PARENT_PID_ENV] ?? 0);
+  const lines = parentPid > 0 ? [] : [
     '',
     `Liên thông hub is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     hub.graphqlUrl ? `  GraphQL     ${hub.graphqlUrl}` : '  GraphQL     not served (ROLE=worker)',
@@ -53,7 +56,8 @@ async function start(): Promise<void> {
     'Press Ctrl-C to stop.',
     '',
   ];
-  process.stdout.write(lines.join('\n'));
+  if (parentPid > 0) logger.info({ parentPid, startedInMs: Date.now() - started }, 'worker process up');
+  else process.stdout.write(lines.join('\n'));
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -83,6 +87,12 @@ async function start(): Promise<void> {
   process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (parentPid > 0) {
+    // A worker process whose hub died (SIGKILL leaves no time to stop it) stops too.
+    setInterval(() => {
+      if (process.ppid !== parentPid) shutdown('parent exited');
+    }, 1_000).unref();
+  }
 }
 
 async function migrate(): Promise<void> {

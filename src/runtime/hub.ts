@@ -36,6 +36,7 @@ import { CivilDataQualityService } from '../services/civil-data-quality.service.
 import { DataQualityRunService } from '../services/data-quality-run.service.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startLocalRedis, type RunningRedis } from './local-redis.js';
+import { startWorkerProcess } from './worker-process.js';
 
 export interface RunningHub {
   graphqlUrl: string | null;
@@ -156,9 +157,12 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     ingest.start();
     stack.push({ name: 'ingest relay', stop: () => ingest.stop() });
 
-    // 5. Workers and schedules
+    // 5. Workers and schedules: here, or in a process of their own (WORKERS=process)
     let workers: Worker[] = [];
-    if (config.ROLE !== 'api') {
+    if (config.ROLE === 'all' && config.WORKERS === 'process') {
+      const child = startWorkerProcess({ env: workerProcessEnv(config, databaseUrl, queueKind, redisUrl, simulators), logger });
+      stack.push({ name: 'worker process', stop: () => child.stop() });
+    } else if (config.ROLE !== 'api') {
       const documentSync = new DocumentSyncService(
         db.sql,
         new DocumentRepository(db.db),
@@ -236,4 +240,21 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     await stop();
     throw error;
   }
+}
+
+/**
+ * What a worker process needs to use this process's database, queues and simulated systems
+ * rather than start its own.
+ */
+function workerProcessEnv(
+  config: Config,
+  databaseUrl: string,
+  queueKind: QueueEngineKind,
+  redisUrl: string | null,
+  simulators: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = { ROLE: 'worker', WORKERS: 'inline', DATABASE_URL: databaseUrl, QUEUE_BACKEND: queueKind, DATA_DIR: config.DATA_DIR };
+  if (redisUrl) env['REDIS_URL'] = redisUrl;
+  for (const [system, url] of Object.entries(simulators)) env[`${system.toUpperCase().replaceAll('-', '_')}_URL`] = url;
+  return env;
 }
