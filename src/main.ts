@@ -71,7 +71,8 @@ async function start(): Promise<void> {
     timer.unref();
     hub.stop().then(
       () => {
-        process.stdout.write('Stopped.\n');
+        if (parentPid > 0) logger.info('worker process stopped');
+        else process.stdout.write('Stopped.\n');
         process.exit(0);
       },
       (error: unknown) => {
