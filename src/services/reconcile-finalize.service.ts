@@ -78,23 +78,27 @@ export class ReconcileFinalizeService {
     // Read beside the ANALYZE below: neither needs the other.
     const extraFindings = this.extraFindings(run, codes);
     extraFindings.catch(() => undefined);
-    // The run's candidates arrived after PostgreSQL last sampled the table: planned from stale
-    // statistics, every statement below thought the run had one candidate and chose nested loops
-    // that read all of them once per candidate (3.6 s for the delete of 10,000, 14 s of 20,000).
-    // Only the columns statements here filter and join on: a whole-table ANALYZE computes
-    // statistics of eight more (0.36-0.49 s against 0.10-0.34 s in incremental runs of 10,000
-    // dossiers). Autovacuum's own, whole-table ANALYZEs skip the jsonb and long text (0014).
-    await this.sql`analyze run_candidates (run_id, dossier_code, class, pending_sync, expected_status)`;
-    clock.lap('analyze');
-    // The partitions' settled statuses go to the dossiers in a transaction of their own, on another
-    // connection, while this one merges mismatches and renders the report (the two used to take
-    // one after the other 0.8 s and 1.0 s of an incremental run of 10,000 dossiers). Idempotent: a
-    // finalize that fails after it committed writes the same statuses again.
-    const statuses = run.kind === 'DOSSIERS' ? this.applyPartitionStatuses(run) : Promise.resolve(0);
-    statuses.catch(() => undefined);
+    let statuses: Promise<number> = Promise.resolve(0);
     try {
+      // The run's candidates arrived after PostgreSQL last sampled the table: planned from stale
+      // statistics, every statement below thought the run had one candidate and chose nested loops
+      // that read all of them once per candidate (3.6 s for the delete of 10,000, 14 s of 20,000).
+      // Only the columns statements here filter and join on: a whole-table ANALYZE computes
+      // statistics of eight more (0.36-0.49 s against 0.10-0.34 s in incremental runs of 10,000
+      // dossiers). Autovacuum's own, whole-table ANALYZEs skip the jsonb and long text (0014).
+      await this.sql`analyze run_candidates (run_id, dossier_code, class, pending_sync, expected_status)`;
+      clock.lap('analyze');
+      // The partitions' settled statuses go to the dossiers in a transaction of their own, on
+      // another connection, while this one merges mismatches and renders the report (the two used
+      // to take one after the other 0.8 s and 1.0 s of an incremental run of 10,000 dossiers).
+      // Idempotent: a finalize that fails after it committed writes the same statuses again.
+      if (run.kind === 'DOSSIERS') {
+        statuses = this.applyPartitionStatuses(run);
+        statuses.catch(() => undefined);
+      }
       return await this.finalizeRest(run, clock, extraFindings, statuses);
     } finally {
+      // Nothing this finalize started is left running when it returns or fails.
       await Promise.allSettled([statuses, extraFindings]);
     }
   }
