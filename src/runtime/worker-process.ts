@@ -15,8 +15,8 @@ export interface WorkerProcess {
  * Runs the hub's workers (`lienthong start` with ROLE=worker and the given environment) as a
  * child of this process, niced: pushes are acknowledged by an event loop that never waits for an
  * apply job or a reconciliation run, and on a small machine the workers yield the CPU to it. The
- * child is started again after an unexpected exit (after 1 s, doubling up to 30 s), stops with
- * this process, and stops by itself if this process dies (it watches its parent).
+ * child is started again when it fails (exits non-zero or is killed; after 1 s, doubling up to
+ * 30 s), stops with this process, and stops by itself if this process dies (it watches its parent).
  */
 export function startWorkerProcess(options: { env: Record<string, string>; logger: Logger; nice?: number }): WorkerProcess {
   let child: ChildProcess | null = null;
@@ -24,7 +24,11 @@ export function startWorkerProcess(options: { env: Record<string, string>; logge
   let restartMs = 1_000;
   let restart: NodeJS.Timeout | null = null;
   // The same entry and loader as this process (tsx in a checkout), without a debugger's port.
-  const argv = [...process.execArgv.filter((a) => !a.startsWith('--inspect')), process.argv[1] as string, 'start'];
+  const entry = process.argv[1] ?? '';
+  if (!/(main\.[cm]?[jt]s|lienthong(\.js)?)$/.test(entry)) {
+    throw new Error(`WORKERS=process starts the workers as \`lienthong start\` does; this process was not started that way (${entry})`);
+  }
+  const argv = [...process.execArgv.filter((a) => !a.startsWith('--inspect')), entry, 'start'];
   const launch = (): void => {
     const startedAt = Date.now();
     const started = spawn(process.execPath, argv, {
@@ -42,6 +46,11 @@ export function startWorkerProcess(options: { env: Record<string, string>; logge
     started.once('exit', (code, signal) => {
       if (child === started) child = null;
       if (stopping) return;
+      if (code === 0) {
+        // Stopped on request (Ctrl-C in a terminal reaches the whole process group): not a failure.
+        options.logger.info('the worker process stopped');
+        return;
+      }
       if (Date.now() - startedAt > 60_000) restartMs = 1_000;
       options.logger.error({ code, signal, restartInMs: restartMs }, 'the worker process exited; starting it again');
       restart = setTimeout(launch, restartMs);
