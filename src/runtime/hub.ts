@@ -36,8 +36,7 @@ import { CivilDataQualityService } from '../services/civil-data-quality.service.
 import { DataQualityRunService } from '../services/data-quality-run.service.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startLocalRedis, type RunningRedis } from './local-redis.js';
-import { PARENT_PID_ENV, startWorkerProcess } from './worker-process.js';
-import { niceWorkerBackends, WORKER_APPLICATION_NAME } from './worker-backends.js';
+import { startWorkerProcess } from './worker-process.js';
 
 export interface RunningHub {
   graphqlUrl: string | null;
@@ -81,19 +80,11 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
       databaseUrl = pg.url;
     }
     await migrateDatabase(databaseUrl);
-    // A worker process that `lienthong start` runs (WORKERS=process) names its connections, so
-    // that their backends on this machine run at its lower priority too.
-    const supervised = config.ROLE === 'worker' && Number(process.env[PARENT_PID_ENV] ?? 0) > 0;
-    const applicationName = supervised ? WORKER_APPLICATION_NAME : 'lienthong';
-    const db: DbHandle = connectDatabase(databaseUrl, { max: 20, applicationName });
+    const db: DbHandle = connectDatabase(databaseUrl, { max: 20 });
     stack.push({ name: 'database pool', stop: () => db.close() });
     // Closed after the queues (their workers apply pushes with it).
-    const pushSql = connectPushPool(databaseUrl, { max: config.INGEST_STORE_STATEMENTS + config.INGEST_CONCURRENCY + 2, applicationName });
+    const pushSql = connectPushPool(databaseUrl, { max: config.INGEST_STORE_STATEMENTS + config.INGEST_CONCURRENCY + 2 });
     stack.push({ name: 'push pool', stop: () => pushSql.end({ timeout: 5 }) });
-    if (supervised) {
-      const niced = niceWorkerBackends(db.sql, databaseUrl, logger);
-      if (niced) stack.push({ name: 'worker backends priority', stop: () => niced.stop() });
-    }
     const seeded = await seedAdministrativeUnits(db.sql);
     logger.debug(seeded, 'administrative units loaded');
 

@@ -7,7 +7,6 @@ import { stopChild } from './local-redis.js';
 export const PARENT_PID_ENV = 'LIENTHONG_PARENT_PID';
 
 export interface WorkerProcess {
-  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,7 +58,6 @@ export function startWorkerProcess(options: { env: Record<string, string>; logge
   };
   launch();
   return {
-    pid: () => child?.pid,
     stop: async () => {
       stopping = true;
       if (restart) clearTimeout(restart);
